@@ -1,0 +1,103 @@
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import harness
+from harness import ARTIFACTS, Backend, Synapse
+
+# Producers of (title, text) for logs worth reading when a test fails.
+FAILURE_LOGS = pytest.StashKey[list]()
+
+
+def pytest_sessionstart(session):
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed:
+        for title, produce in item.stash.get(FAILURE_LOGS, []):
+            report.sections.append((title, produce()))
+    return report
+
+
+def _failure_logs(request) -> list:
+    return request.node.stash.setdefault(FAILURE_LOGS, [])
+
+
+@pytest.fixture(scope="session")
+def _synapse_server(tmp_path_factory):
+    server = Synapse(tmp_path_factory.mktemp("synapse"), ARTIFACTS / "synapse.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def synapse(_synapse_server, request) -> Synapse:
+    """The run's one Synapse; running again after the test, even if the test stopped it."""
+    since = _synapse_server.log_size()
+    _failure_logs(request).append(("synapse log", lambda: _synapse_server.log_tail(since)))
+    yield _synapse_server
+    if not _synapse_server.running:
+        _synapse_server.start()
+
+
+@pytest.fixture
+def register_user(synapse):
+    """register_user(prefix="u") -> a fresh MatrixUser on the test Synapse."""
+    return lambda prefix="u": harness.register_user(synapse.url, prefix)
+
+
+@pytest.fixture(scope="session")
+def trellis_server_bin() -> Path:
+    target = os.environ.get("CARGO_TARGET_DIR") or Path.home() / ".cache/trellis/target"
+    binary = Path(os.environ.get("TRELLIS_SERVER_BIN") or Path(target) / "debug/trellis-server")
+    if not os.access(binary, os.X_OK):
+        pytest.fail(f"no trellis-server at {binary}: run `cargo build -p trellis-server` "
+                    "or set TRELLIS_SERVER_BIN", pytrace=False)
+    return binary
+
+
+@pytest.fixture
+def make_backend(request, tmp_path, trellis_server_bin):
+    """make_backend(profile=None, start=True, **Backend kwargs) -> a stdio backend.
+
+    Each gets its own profile directory unless given one; all are killed at
+    teardown, and any breach of the envelope rules fails the test.
+    """
+    try:
+        harness.require_private_keyring()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    log_dir = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+    backends: list[Backend] = []
+
+    def make(profile: Path | None = None, start: bool = True, **kwargs) -> Backend:
+        n = len(backends)
+        backend = Backend(trellis_server_bin, profile or tmp_path / f"profile{n}",
+                          log_dir / f"backend{n}.stderr.log", **kwargs)
+        backends.append(backend)
+        _failure_logs(request).append((f"backend{n} stderr", backend.log_tail))
+        _failure_logs(request).append(
+            (f"backend{n} last envelopes", lambda: "\n".join(line[:400] for line in backend.transcript[-40:])))
+        if start:
+            backend.start()
+        return backend
+
+    yield make
+    for backend in backends:
+        backend.close()
+    errors = [e for b in backends for e in b.protocol_errors]
+    assert not errors, "the backend broke the envelope rules:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def backend(make_backend) -> Backend:
+    """A started backend with a fresh profile, not logged in."""
+    return make_backend()
