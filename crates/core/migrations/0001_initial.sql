@@ -1,0 +1,223 @@
+-- Trellis store, first revision. Modelled on the objects the gomuks RPC
+-- exposes (database.Event, database.Room, ...). Secrets never live here.
+
+CREATE TABLE account (
+    user_id        TEXT    NOT NULL PRIMARY KEY,
+    device_id      TEXT    NOT NULL,
+    homeserver_url TEXT    NOT NULL,
+    -- Names this login's entry in the OS keyring (token, store passphrase).
+    keyring_id     TEXT    NOT NULL,
+    -- The sync token of the last batch committed; written in the same
+    -- transaction as that batch, so a crash replays from here.
+    next_batch     TEXT    NOT NULL DEFAULT '',
+    displayname    TEXT    NOT NULL DEFAULT '',
+    avatar_url     TEXT    NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE room (
+    room_id              TEXT    NOT NULL PRIMARY KEY,
+    room_type            TEXT,
+    creation_content     TEXT,
+    tombstone_content    TEXT,
+    name                 TEXT,
+    name_quality         INTEGER NOT NULL DEFAULT 0,
+    avatar               TEXT,
+    explicit_avatar      INTEGER NOT NULL DEFAULT 0,
+    dm_user_id           TEXT,
+    topic                TEXT,
+    canonical_alias      TEXT,
+    lazy_load_summary    TEXT,
+    encryption_event     TEXT,
+    has_member_list      INTEGER NOT NULL DEFAULT 0,
+    preview_event_rowid  INTEGER,
+    sorting_timestamp    INTEGER NOT NULL DEFAULT 0,
+    unread_highlights    INTEGER NOT NULL DEFAULT 0,
+    unread_notifications INTEGER NOT NULL DEFAULT 0,
+    unread_messages      INTEGER NOT NULL DEFAULT 0,
+    marked_unread        INTEGER,
+    -- Where back-pagination from the homeserver continues.
+    prev_batch           TEXT
+) STRICT;
+CREATE INDEX room_sorting_timestamp_idx ON room (sorting_timestamp DESC);
+
+CREATE TABLE event (
+    rowid            INTEGER PRIMARY KEY,
+    room_id          TEXT    NOT NULL REFERENCES room (room_id) ON DELETE CASCADE,
+    event_id         TEXT    NOT NULL,
+    sender           TEXT    NOT NULL,
+    type             TEXT    NOT NULL,
+    state_key        TEXT,
+    timestamp        INTEGER NOT NULL,
+    content          TEXT    NOT NULL,
+    decrypted        TEXT,
+    decrypted_type   TEXT,
+    unsigned         TEXT,
+    local_content    TEXT,
+    transaction_id   TEXT,
+    -- The event a redaction removes (content.redacts or the older top-level
+    -- field), so the triggers below need not know the room version.
+    redacts          TEXT,
+    redacted_by      TEXT,
+    relates_to       TEXT,
+    relation_type    TEXT,
+    -- The key of an m.annotation, kept for the reaction counts.
+    reaction_key     TEXT,
+    megolm_session_id TEXT,
+    decryption_error TEXT,
+    send_error       TEXT,
+    reactions        TEXT,
+    last_edit_rowid  INTEGER,
+    unread_type      INTEGER NOT NULL DEFAULT 0,
+    CONSTRAINT event_id_unique UNIQUE (event_id),
+    CONSTRAINT transaction_id_unique UNIQUE (transaction_id)
+) STRICT;
+CREATE INDEX event_room_idx ON event (room_id);
+CREATE INDEX event_relates_to_idx ON event (room_id, relates_to) WHERE relates_to IS NOT NULL;
+CREATE INDEX event_redacts_idx ON event (room_id, redacts) WHERE redacts IS NOT NULL;
+
+-- Relations are kept here, in SQL, so that every path that stores an event
+-- (sync, pagination, get_event) leaves the same reaction counts, latest edit
+-- and redaction marks, whichever of two related events arrives first.
+
+CREATE TRIGGER event_redaction_marks_target AFTER INSERT ON event
+WHEN NEW.redacts IS NOT NULL AND NEW.event_id LIKE '$%'
+BEGIN
+    UPDATE event SET redacted_by = NEW.event_id
+    WHERE room_id = NEW.room_id AND event_id = NEW.redacts AND redacted_by IS NULL;
+END;
+
+CREATE TRIGGER event_marked_by_earlier_redaction AFTER INSERT ON event
+WHEN NEW.redacted_by IS NULL
+BEGIN
+    UPDATE event SET redacted_by = (
+        SELECT r.event_id FROM event r
+        WHERE r.room_id = NEW.room_id AND r.redacts = NEW.event_id AND r.event_id LIKE '$%'
+        LIMIT 1)
+    WHERE rowid = NEW.rowid AND EXISTS (
+        SELECT 1 FROM event r
+        WHERE r.room_id = NEW.room_id AND r.redacts = NEW.event_id AND r.event_id LIKE '$%');
+END;
+
+-- Reaction counts per key: one per sender and key, redacted ones excluded.
+CREATE TRIGGER event_reaction_counts_on_insert AFTER INSERT ON event
+WHEN NEW.relation_type = 'm.annotation' OR EXISTS (
+    SELECT 1 FROM event r WHERE r.room_id = NEW.room_id AND r.relates_to = NEW.event_id
+        AND r.relation_type = 'm.annotation')
+BEGIN
+    UPDATE event SET reactions = (
+        SELECT json_group_object(reaction_key, n) FROM (
+            SELECT r.reaction_key, COUNT(DISTINCT r.sender) AS n FROM event r
+            WHERE r.room_id = event.room_id AND r.relates_to = event.event_id
+              AND r.relation_type = 'm.annotation' AND r.redacted_by IS NULL
+              AND r.reaction_key IS NOT NULL
+            GROUP BY r.reaction_key))
+    WHERE room_id = NEW.room_id AND event_id IN (NEW.relates_to, NEW.event_id);
+END;
+
+CREATE TRIGGER event_reaction_counts_on_redact AFTER UPDATE OF redacted_by ON event
+WHEN NEW.relation_type = 'm.annotation'
+BEGIN
+    UPDATE event SET reactions = (
+        SELECT json_group_object(reaction_key, n) FROM (
+            SELECT r.reaction_key, COUNT(DISTINCT r.sender) AS n FROM event r
+            WHERE r.room_id = event.room_id AND r.relates_to = event.event_id
+              AND r.relation_type = 'm.annotation' AND r.redacted_by IS NULL
+              AND r.reaction_key IS NOT NULL
+            GROUP BY r.reaction_key))
+    WHERE room_id = NEW.room_id AND event_id = NEW.relates_to;
+END;
+
+-- The newest edit by the original sender that is not redacted.
+CREATE TRIGGER event_last_edit_on_insert AFTER INSERT ON event
+WHEN NEW.relation_type = 'm.replace' OR EXISTS (
+    SELECT 1 FROM event e WHERE e.room_id = NEW.room_id AND e.relates_to = NEW.event_id
+        AND e.relation_type = 'm.replace')
+BEGIN
+    UPDATE event SET last_edit_rowid = (
+        SELECT e.rowid FROM event e
+        WHERE e.room_id = event.room_id AND e.relates_to = event.event_id
+          AND e.relation_type = 'm.replace' AND e.sender = event.sender
+          AND e.redacted_by IS NULL AND e.state_key IS NULL
+        ORDER BY e.timestamp DESC, e.rowid DESC LIMIT 1)
+    WHERE room_id = NEW.room_id AND event_id IN (NEW.relates_to, NEW.event_id)
+      AND (relation_type IS NULL OR relation_type != 'm.replace');
+END;
+
+CREATE TRIGGER event_last_edit_on_redact AFTER UPDATE OF redacted_by ON event
+WHEN NEW.relation_type = 'm.replace'
+BEGIN
+    UPDATE event SET last_edit_rowid = (
+        SELECT e.rowid FROM event e
+        WHERE e.room_id = event.room_id AND e.relates_to = event.event_id
+          AND e.relation_type = 'm.replace' AND e.sender = event.sender
+          AND e.redacted_by IS NULL AND e.state_key IS NULL
+        ORDER BY e.timestamp DESC, e.rowid DESC LIMIT 1)
+    WHERE room_id = NEW.room_id AND event_id = NEW.relates_to;
+END;
+
+-- The room's timeline in display order; rowid is the timeline_rowid.
+CREATE TABLE timeline (
+    rowid       INTEGER PRIMARY KEY,
+    room_id     TEXT    NOT NULL REFERENCES room (room_id) ON DELETE CASCADE,
+    event_rowid INTEGER NOT NULL UNIQUE REFERENCES event (rowid) ON DELETE CASCADE
+) STRICT;
+CREATE INDEX timeline_room_idx ON timeline (room_id, rowid);
+
+CREATE TABLE current_state (
+    room_id     TEXT    NOT NULL REFERENCES room (room_id) ON DELETE CASCADE,
+    event_type  TEXT    NOT NULL,
+    state_key   TEXT    NOT NULL,
+    event_rowid INTEGER NOT NULL REFERENCES event (rowid),
+    membership  TEXT,
+    PRIMARY KEY (room_id, event_type, state_key)
+) STRICT;
+
+CREATE TABLE receipt (
+    room_id      TEXT    NOT NULL REFERENCES room (room_id) ON DELETE CASCADE,
+    user_id      TEXT    NOT NULL,
+    receipt_type TEXT    NOT NULL,
+    thread_id    TEXT    NOT NULL DEFAULT '',
+    event_id     TEXT    NOT NULL,
+    timestamp    INTEGER NOT NULL,
+    PRIMARY KEY (room_id, user_id, receipt_type, thread_id)
+) STRICT;
+CREATE INDEX receipt_event_idx ON receipt (room_id, event_id);
+
+CREATE TABLE account_data (
+    user_id TEXT NOT NULL,
+    type    TEXT NOT NULL,
+    content TEXT NOT NULL,
+    PRIMARY KEY (user_id, type)
+) STRICT;
+
+CREATE TABLE room_account_data (
+    user_id TEXT NOT NULL,
+    room_id TEXT NOT NULL REFERENCES room (room_id) ON DELETE CASCADE,
+    type    TEXT NOT NULL,
+    content TEXT NOT NULL,
+    PRIMARY KEY (user_id, room_id, type)
+) STRICT;
+
+CREATE TABLE invited_room (
+    room_id      TEXT    NOT NULL PRIMARY KEY,
+    received_at  INTEGER NOT NULL,
+    invite_state TEXT    NOT NULL
+) STRICT;
+
+-- Joining a room ends its invite.
+CREATE TRIGGER invited_room_cleared_on_join AFTER INSERT ON room
+BEGIN
+    DELETE FROM invited_room WHERE room_id = NEW.room_id;
+END;
+
+CREATE TABLE space_edge (
+    space_id           TEXT    NOT NULL,
+    child_id           TEXT    NOT NULL,
+    child_event_rowid  INTEGER,
+    child_order        TEXT    NOT NULL DEFAULT '',
+    suggested          INTEGER NOT NULL DEFAULT 0,
+    parent_event_rowid INTEGER,
+    canonical          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (space_id, child_id)
+) STRICT;
+CREATE INDEX space_edge_child_idx ON space_edge (child_id);

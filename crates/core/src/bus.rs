@@ -1,0 +1,56 @@
+//! The event bus: backend events go to every connected frontend, each
+//! serialized once, with request ids counting down from -1.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::{Mutex, MutexGuard, mpsc};
+use trellis_rpc::Envelope;
+
+/// One serialized envelope, as a transport writes it.
+pub type Line = Arc<str>;
+pub type LineSender = mpsc::UnboundedSender<Line>;
+
+#[derive(Default)]
+pub struct Bus {
+    inner: Mutex<BusInner>,
+}
+
+pub struct BusInner {
+    last_id: i64,
+    subscribers: Vec<LineSender>,
+}
+
+impl Default for BusInner {
+    fn default() -> Self {
+        Self { last_id: 0, subscribers: Vec::new() }
+    }
+}
+
+impl BusInner {
+    /// Serializes an event with the next id.
+    pub fn envelope<T: Serialize>(&mut self, command: &str, data: &T) -> Line {
+        self.last_id -= 1;
+        let env = Envelope { command: command.to_owned(), request_id: self.last_id, data };
+        // Our own payload types always serialize.
+        serde_json::to_string(&env).unwrap_or_default().into()
+    }
+
+    pub fn subscribe(&mut self, tx: LineSender) {
+        self.subscribers.push(tx);
+    }
+}
+
+impl Bus {
+    pub async fn emit<T: Serialize>(&self, command: &str, data: &T) {
+        let mut inner = self.inner.lock().await;
+        let line = inner.envelope(command, data);
+        inner.subscribers.retain(|s| s.send(line.clone()).is_ok());
+    }
+
+    /// Holding the lock keeps events from interleaving with a connect's
+    /// initial payload, so nothing is missed or applied out of order.
+    pub async fn lock(&self) -> MutexGuard<'_, BusInner> {
+        self.inner.lock().await
+    }
+}

@@ -1,0 +1,81 @@
+//! What a frontend gets on connecting: run_id, client_state, the room list
+//! from the database in chunks (the first clears old state), init_complete.
+
+use tokio::sync::mpsc;
+use trellis_rpc::events::{
+    InitComplete, RunData, SyncComplete, SyncRoom, SyncStatus, SyncStatusType, name,
+};
+
+use crate::{
+    Backend, CoreError, bus::Line, dispatch::Connection, session, store,
+};
+
+/// Rooms per `sync_complete` of the initial payload.
+const CHUNK: usize = 100;
+
+impl Backend {
+    /// Attaches a frontend. Events and replies arrive on the returned
+    /// receiver, one envelope per line, starting with the initial payload.
+    pub async fn connect(&self) -> Result<(Connection, mpsc::UnboundedReceiver<Line>), CoreError> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let inner = &self.inner;
+        // The bus stays locked until this frontend is subscribed, so no sync
+        // lands between the snapshot below and the live events after it.
+        let mut bus = inner.bus.lock().await;
+        let send = |line: Line| {
+            let _ = tx.send(line);
+        };
+        send(bus.envelope(
+            name::RUN_ID,
+            &RunData { run_id: inner.run_id.clone(), etag: String::new(), vapid_key: String::new() },
+        ));
+        let session = inner.session.read().await.clone();
+        send(bus.envelope(name::CLIENT_STATE, &session::client_state(session.as_ref())));
+        let restore_error = inner.restore_error.lock().ok().and_then(|e| e.clone());
+        if let Some(error) = restore_error.filter(|_| session.is_none()) {
+            let status =
+                SyncStatus { status: SyncStatusType::PermanentlyFailed, error, error_count: 1, last_sync: None };
+            send(bus.envelope(name::SYNC_STATUS, &status));
+        }
+        for payload in initial_payload(&inner.store, session.as_ref().map(|s| s.user_id())).await? {
+            send(bus.envelope(name::SYNC_COMPLETE, &payload));
+        }
+        send(bus.envelope(name::INIT_COMPLETE, &InitComplete {}));
+        bus.subscribe(tx.clone());
+        Ok((Connection::new(self.clone(), tx), rx))
+    }
+}
+
+async fn initial_payload(store: &store::Store, user_id: Option<&str>) -> Result<Vec<SyncComplete>, CoreError> {
+    let mut conn = store.pool().acquire().await.map_err(store::StoreError::from)?;
+    let rooms = store::room::list(&mut *conn).await?;
+    let mut first = SyncComplete { clear_state: true, ..Default::default() };
+    if let Some(user_id) = user_id {
+        first.account_data = store::account_data::all_global(&mut *conn, user_id).await?;
+    }
+    first.invited_rooms = store::invited::list(&mut *conn).await?;
+    for edge in store::space::edges(&mut *conn, None).await? {
+        first.space_edges.entry(edge.space_id.clone()).or_default().push(edge);
+    }
+    first.top_level_spaces = Some(store::space::top_level_spaces(&mut *conn).await?);
+
+    let mut payloads = vec![first];
+    for (i, chunk) in rooms.chunks(CHUNK).enumerate() {
+        let previews: Vec<i64> =
+            chunk.iter().map(|r| r.preview_event_rowid).filter(|r| *r != 0).collect();
+        let mut events = store::event::by_rowids(&mut *conn, &previews).await?;
+        if i > 0 {
+            payloads.push(SyncComplete::default());
+        }
+        let Some(payload) = payloads.last_mut() else { break };
+        for room in chunk {
+            let mut sync_room = SyncRoom::default();
+            if let Some(pos) = events.iter().position(|e| e.rowid == room.preview_event_rowid) {
+                sync_room.events.push(events.swap_remove(pos));
+            }
+            sync_room.meta = Some(room.clone());
+            payload.rooms.insert(room.room_id.clone(), sync_room);
+        }
+    }
+    Ok(payloads)
+}

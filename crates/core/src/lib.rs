@@ -1,0 +1,86 @@
+//! The Trellis backend engine: session and keyring, the sync loop, the
+//! SQLite store and the RPC dispatcher. Knows nothing of Tauri or HTTP;
+//! transports hand it request lines and carry away envelope lines.
+
+pub mod bus;
+mod connect;
+pub mod dispatch;
+pub mod error;
+mod handlers;
+pub mod profile;
+pub mod secrets;
+mod session;
+pub mod store;
+pub mod sync;
+
+use std::{path::Path, sync::Arc};
+
+use tokio::sync::RwLock;
+
+pub use dispatch::Connection;
+pub use error::CoreError;
+use profile::Profile;
+use session::Session;
+use store::Store;
+
+/// The backend of one profile. Cheap to clone; all clones share one state.
+#[derive(Clone)]
+pub struct Backend {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub profile: Profile,
+    pub store: Store,
+    pub bus: bus::Bus,
+    /// Changes on every start, so a frontend can tell a restart (resume).
+    pub run_id: String,
+    pub session: RwLock<Option<Arc<Session>>>,
+    /// Why the last session could not come back, shown to each frontend.
+    pub restore_error: std::sync::Mutex<Option<String>>,
+}
+
+impl Backend {
+    /// Opens the profile and brings back the last session from the keyring.
+    /// A session that cannot come back leaves the backend logged out, with
+    /// the reason reported to frontends; it is not an error here.
+    pub async fn start(profile_dir: &Path) -> Result<Self, CoreError> {
+        let profile = Profile::open(profile_dir)?;
+        let store = Store::open(&profile.database_path()).await?;
+        let inner = Arc::new(Inner {
+            profile,
+            store,
+            bus: bus::Bus::default(),
+            run_id: secrets::random_hex(16),
+            session: RwLock::new(None),
+            restore_error: std::sync::Mutex::new(None),
+        });
+        if let Err(e) = session::restore(&inner).await {
+            tracing::error!("the previous session could not be restored: {e}");
+            if let Ok(mut slot) = inner.restore_error.lock() {
+                *slot = Some(e.to_string());
+            }
+        }
+        Ok(Self { inner })
+    }
+
+    pub fn profile_dir(&self) -> &Path {
+        self.inner.profile.dir()
+    }
+
+    /// Stops the sync loop (the process is about to exit).
+    pub async fn shutdown(&self) {
+        self.inner.session.write().await.take();
+        self.inner.store.pool().close().await;
+    }
+}
+
+impl Backend {
+    /// The logged-in client, or the error a command needing one returns.
+    pub(crate) async fn client(&self) -> Result<matrix_sdk::Client, CoreError> {
+        match self.inner.session.read().await.as_ref() {
+            Some(s) => Ok(s.client.clone()),
+            None => Err(CoreError::NotLoggedIn),
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Logging in, restoring a session from the keyring, logging out.
+
+use std::sync::Arc;
+
+use matrix_sdk::{
+    Client, ClientBuilder,
+    authentication::matrix::MatrixSession,
+    ruma::{OwnedDeviceId, OwnedUserId},
+    SessionMeta, SessionTokens,
+};
+use trellis_rpc::{
+    commands::{LoginCustomParams, LoginParams},
+    events::{ClientState, name},
+};
+
+use crate::{
+    Inner,
+    error::CoreError,
+    secrets::{self, SessionSecrets},
+    store::account::Account,
+    sync,
+};
+
+/// A logged-in session: the matrix-sdk client and its sync loop.
+pub struct Session {
+    pub client: Client,
+    pub account: Account,
+    sync_task: tokio::task::AbortHandle,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.sync_task.abort();
+    }
+}
+
+impl Session {
+    pub fn user_id(&self) -> &str {
+        &self.account.user_id
+    }
+}
+
+/// Turns what the user typed into a client builder: a URL is used as it is,
+/// a bare server name goes through .well-known discovery.
+fn builder_for(homeserver: &str) -> Vec<ClientBuilder> {
+    let homeserver = homeserver.trim().trim_end_matches('/');
+    if homeserver.contains("://") {
+        return vec![Client::builder().homeserver_url(homeserver)];
+    }
+    let mut builders = vec![Client::builder().server_name_or_homeserver_url(homeserver)];
+    // Discovery only speaks https; a homeserver on this machine may not.
+    let host = homeserver.split(':').next().unwrap_or_default();
+    if host == "localhost" || host.starts_with("127.") || homeserver.starts_with("[::1]") {
+        builders.push(Client::builder().server_name_or_homeserver_url(format!("http://{homeserver}")));
+    }
+    builders
+}
+
+async fn build_client(inner: &Inner, homeserver: &str, passphrase: &str) -> Result<Client, CoreError> {
+    let store_dir = inner.profile.sdk_store_dir();
+    let mut last_err = String::new();
+    for builder in builder_for(homeserver) {
+        match builder.sqlite_store(&store_dir, Some(passphrase)).build().await {
+            Ok(client) => return Ok(client),
+            Err(e) => last_err = e.to_string(),
+        }
+    }
+    Err(CoreError::Login(format!("could not reach homeserver {homeserver:?}: {last_err}")))
+}
+
+/// Removes matrix-sdk's stores so a new login starts clean.
+async fn remove_sdk_stores(inner: &Inner) -> Result<(), CoreError> {
+    let dir = inner.profile.sdk_store_dir();
+    match tokio::fs::remove_dir_all(&dir).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(CoreError::Internal(format!("cannot remove {}: {e}", dir.display()))),
+    }
+}
+
+pub enum LoginRequest {
+    Password(LoginParams),
+    Custom(LoginCustomParams),
+}
+
+pub async fn login(inner: &Arc<Inner>, req: LoginRequest) -> Result<(), CoreError> {
+    let mut slot = inner.session.write().await;
+    if let Some(s) = slot.as_ref() {
+        return Err(CoreError::AlreadyLoggedIn(s.user_id().to_owned()));
+    }
+    // Refuse before any network call: there is nowhere safe to keep the token.
+    secrets::probe().await?;
+    remove_sdk_stores(inner).await?;
+    let passphrase = secrets::random_hex(32);
+    let homeserver = match &req {
+        LoginRequest::Password(p) => &p.homeserver_url,
+        LoginRequest::Custom(p) => &p.homeserver_url,
+    };
+    if homeserver.trim().is_empty() {
+        return Err(CoreError::BadRequest("homeserver_url is empty".into()));
+    }
+    let client = build_client(inner, homeserver, &passphrase).await?;
+    let auth = client.matrix_auth();
+    let builder = match &req {
+        LoginRequest::Password(p) => {
+            if p.username.trim().is_empty() || p.password.is_empty() {
+                return Err(CoreError::BadRequest("username and password are required".into()));
+            }
+            auth.login_username(p.username.trim(), &p.password)
+        }
+        LoginRequest::Custom(p) => {
+            let mut body: serde_json::Map<String, serde_json::Value> = serde_json::from_str(p.request.get())
+                .map_err(|e| CoreError::BadRequest(format!("request must be a JSON object: {e}")))?;
+            let login_type = body
+                .remove("type")
+                .and_then(|t| t.as_str().map(str::to_owned))
+                .ok_or_else(|| CoreError::BadRequest("request.type is required".into()))?;
+            auth.login_custom(&login_type, body).map_err(|e| CoreError::BadRequest(e.to_string()))?
+        }
+    };
+    let resp = builder
+        .initial_device_display_name("Trellis")
+        .send()
+        .await
+        .map_err(|e| CoreError::Login(format!("login failed: {e}")))?;
+
+    let keyring_id = format!("{}|{}", resp.user_id, secrets::random_hex(8));
+    let secrets = SessionSecrets {
+        access_token: resp.access_token.clone(),
+        device_id: resp.device_id.to_string(),
+        store_passphrase: passphrase,
+    };
+    if let Err(e) = secrets::save(&keyring_id, &secrets).await {
+        // Without the keyring the session cannot be kept: end it server-side.
+        let _ = client.matrix_auth().logout().await;
+        return Err(e.into());
+    }
+    let account = Account {
+        user_id: resp.user_id.to_string(),
+        device_id: resp.device_id.to_string(),
+        homeserver_url: client.homeserver().to_string(),
+        keyring_id,
+        next_batch: String::new(),
+        displayname: String::new(),
+        avatar_url: String::new(),
+    };
+    inner.store.wipe().await?;
+    inner.store.put_account(&account).await?;
+    tracing::info!(user_id = %account.user_id, device_id = %account.device_id, "logged in");
+    let session = start(inner, client, account);
+    let state = client_state(Some(&session));
+    *slot = Some(session);
+    drop(slot);
+    inner.bus.emit(name::CLIENT_STATE, &state).await;
+    Ok(())
+}
+
+/// Brings back the session of the last run from our account row and the
+/// keyring, without a new login. `Ok(false)` when there is none.
+pub async fn restore(inner: &Arc<Inner>) -> Result<bool, CoreError> {
+    let Some(account) = inner.store.account().await? else { return Ok(false) };
+    let Some(secrets) = secrets::load(&account.keyring_id).await? else {
+        tracing::warn!(user_id = %account.user_id, "the keyring no longer holds this login; log in again");
+        return Ok(false);
+    };
+    let client = build_client(inner, &account.homeserver_url, &secrets.store_passphrase).await?;
+    let user_id: OwnedUserId = account
+        .user_id
+        .parse()
+        .map_err(|e| CoreError::Internal(format!("stored user id is invalid: {e}")))?;
+    let device_id: OwnedDeviceId = secrets.device_id.as_str().into();
+    let session = MatrixSession {
+        meta: SessionMeta { user_id, device_id },
+        tokens: SessionTokens { access_token: secrets.access_token, refresh_token: None },
+    };
+    client
+        .restore_session(session)
+        .await
+        .map_err(|e| CoreError::Internal(format!("cannot restore the session: {e}")))?;
+    tracing::info!(user_id = %account.user_id, "session restored from the keyring");
+    let session = start(inner, client, account);
+    *inner.session.write().await = Some(session);
+    Ok(true)
+}
+
+fn start(inner: &Arc<Inner>, client: Client, account: Account) -> Arc<Session> {
+    let sync_task = tokio::spawn(sync::run(Arc::downgrade(inner), client.clone(), account.user_id.clone()));
+    Arc::new(Session { client, account, sync_task: sync_task.abort_handle() })
+}
+
+/// Server-side logout first, then the keyring entry, our database and
+/// matrix-sdk's stores for this profile.
+pub async fn logout(inner: &Arc<Inner>) -> Result<(), CoreError> {
+    let mut slot = inner.session.write().await;
+    let Some(session) = slot.take() else { return Err(CoreError::NotLoggedIn) };
+    session.sync_task.abort();
+    if let Err(e) = session.client.matrix_auth().logout().await {
+        // The local wipe still happens: the user asked to be logged out here.
+        tracing::warn!("server-side logout failed: {e}");
+    }
+    secrets::delete(&session.account.keyring_id).await?;
+    drop(session);
+    inner.store.wipe().await?;
+    remove_sdk_stores(inner).await?;
+    drop(slot);
+    tracing::info!("logged out");
+    inner.bus.emit(name::CLIENT_STATE, &client_state(None)).await;
+    Ok(())
+}
+
+pub fn client_state(session: Option<&Arc<Session>>) -> ClientState {
+    match session {
+        None => ClientState { is_initialized: true, ..Default::default() },
+        Some(s) => ClientState {
+            is_initialized: true,
+            is_logged_in: true,
+            user_id: Some(s.account.user_id.clone()),
+            device_id: Some(s.account.device_id.clone()),
+            homeserver_url: Some(s.account.homeserver_url.clone()),
+            displayname: Some(s.account.displayname.clone()).filter(|d| !d.is_empty()),
+            avatar_url: Some(s.account.avatar_url.clone()).filter(|a| !a.is_empty()),
+            ..Default::default()
+        },
+    }
+}

@@ -1,0 +1,161 @@
+//! Payloads of the events the backend sends to frontends.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    AccountData, Event, EventRowId, InvitedRoom, Receipt, Room, SpaceEdge, TimelineRowTuple,
+};
+
+/// Event command names.
+pub mod name {
+    pub const SYNC_COMPLETE: &str = "sync_complete";
+    pub const SYNC_STATUS: &str = "sync_status";
+    pub const EVENTS_DECRYPTED: &str = "events_decrypted";
+    pub const TYPING: &str = "typing";
+    pub const SEND_COMPLETE: &str = "send_complete";
+    pub const CLIENT_STATE: &str = "client_state";
+    pub const INIT_COMPLETE: &str = "init_complete";
+    pub const RUN_ID: &str = "run_id";
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// `sync_complete`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SyncComplete {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub clear_state: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub account_data: BTreeMap<String, AccountData>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rooms: BTreeMap<String, SyncRoom>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_rooms: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invited_rooms: Vec<InvitedRoom>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub space_edges: BTreeMap<String, Vec<SpaceEdge>>,
+    /// `None` leaves the frontend's list as it is; `Some` replaces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_level_spaces: Option<Vec<String>>,
+}
+
+impl SyncComplete {
+    pub fn is_empty(&self) -> bool {
+        self.rooms.is_empty()
+            && self.left_rooms.is_empty()
+            && self.invited_rooms.is_empty()
+            && self.account_data.is_empty()
+            && self.space_edges.is_empty()
+            && self.top_level_spaces.is_none()
+    }
+}
+
+/// One room's part of a `sync_complete`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SyncRoom {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Room>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineRowTuple>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub reset: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub state: BTreeMap<String, BTreeMap<String, EventRowId>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub account_data: BTreeMap<String, AccountData>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub receipts: BTreeMap<String, Vec<Receipt>>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub dismiss_notifications: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notifications: Vec<SyncNotification>,
+}
+
+/// An event the push rules say should notify.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SyncNotification {
+    pub event_rowid: EventRowId,
+    pub sound: bool,
+    pub highlight: bool,
+}
+
+/// `sync_status.type`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum SyncStatusType {
+    #[serde(rename = "ok")]
+    Ok,
+    #[serde(rename = "waiting")]
+    Waiting,
+    #[serde(rename = "erroring")]
+    Erroring,
+    #[serde(rename = "permanently-failed")]
+    PermanentlyFailed,
+}
+
+/// `sync_status`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SyncStatus {
+    #[serde(rename = "type")]
+    pub status: SyncStatusType,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub error: String,
+    pub error_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sync: Option<i64>,
+}
+
+/// `client_state.verification_state`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct VerificationState {
+    pub is_verified: bool,
+    pub state_checked: bool,
+    pub has_cross_signing: bool,
+    pub has_ssss: bool,
+}
+
+/// `client_state`, also the result of `get_state`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ClientState {
+    pub is_initialized: bool,
+    pub is_logged_in: bool,
+    pub is_verified: bool,
+    pub verification_state: VerificationState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homeserver_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub displayname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+}
+
+/// `run_id`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunData {
+    pub run_id: String,
+    pub etag: String,
+    pub vapid_key: String,
+}
+
+/// `init_complete` carries an empty object.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct InitComplete {}
+
+/// `typing`: the users typing in a room right now.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Typing {
+    pub room_id: String,
+    pub user_ids: Vec<String>,
+}

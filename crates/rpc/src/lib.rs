@@ -1,0 +1,10 @@
+//! Wire types of the gomuks RPC API as Trellis speaks it: the envelope, the
+//! params and results of commands, and the payloads of backend events.
+//! Field names follow `shared/spec/gomuks-rpc-api.txt` exactly. No I/O here.
+
+pub mod commands;
+pub mod envelope;
+pub mod events;
+pub mod model;
+
+pub use envelope::{Envelope, RequestId};
