@@ -150,18 +150,22 @@ class Backend:
             self._eof = True
             self._cond.notify_all()
 
-    def send_raw(self, line: str) -> None:
+    def send_raw(self, line: str, request_id: int | None = None) -> None:
+        """Writes one line as it is; request_id names the id it carries, if any, so its reply is expected."""
+        if request_id is not None:
+            with self._cond:
+                self._sent_ids.add(request_id)
         self._proc.stdin.write(line.encode() + b"\n")
         self._proc.stdin.flush()
 
-    def send(self, command: str, data: Any = None, request_id: int | None = None) -> int:
+    def send(self, command: str, data: Any = None) -> int:
         """Sends a request without waiting; returns its request_id."""
-        rid = next(self._ids) if request_id is None else request_id
-        with self._cond:
-            self._sent_ids.add(rid)
-        self.send_raw(json.dumps({"command": command, "request_id": rid,
-                                  "data": {} if data is None else data}))
+        rid = next(self._ids)
+        self.send_raw(json.dumps({"command": command, "request_id": rid, "data": {} if data is None else data}), rid)
         return rid
+
+    def next_request_id(self) -> int:
+        return next(self._ids)
 
     def reply(self, request_id: int, command: str = "", timeout: float = 30) -> Any:
         """Waits for the reply to request_id; raises BackendError on an `error` envelope."""
