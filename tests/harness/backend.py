@@ -67,7 +67,9 @@ class Backend:
         args = [self.binary, "--stdio"]
         if self.use_profile_flag:
             args += ["--profile", str(self.profile)]
-        env = {**os.environ, "RUST_BACKTRACE": "1", **self.extra_env}
+        # Debug logs from our crates: more to read on failure, and more places a secret could leak.
+        env = {"TRELLIS_LOG": "info,trellis_core=debug,trellis_server=debug",
+               **os.environ, "RUST_BACKTRACE": "1", **self.extra_env}
         with self._cond:
             self.messages = []
             self._sent_ids = set()
