@@ -51,7 +51,7 @@ fn filter() -> Filter {
     Filter::FilterDefinition(assign!(FilterDefinition::default(), { room }))
 }
 
-pub async fn run(inner: Weak<Inner>, client: Client, user_id: String) {
+pub(crate) async fn run(inner: Weak<Inner>, client: Client, user_id: String) {
     let mut errors: u32 = 0;
     loop {
         let Some(backend) = inner.upgrade() else { return };
@@ -127,8 +127,8 @@ fn backoff(errors: u32) -> Duration {
 }
 
 fn is_token_revoked(e: &matrix_sdk::Error) -> bool {
-    use matrix_sdk::ruma::api::client::error::ErrorKind;
-    e.client_api_error_kind().is_some_and(|k| matches!(k, ErrorKind::UnknownToken { .. }))
+    use matrix_sdk::ruma::api::error::ErrorKind;
+    e.client_api_error_kind().is_some_and(|k| matches!(k, ErrorKind::UnknownToken(_)))
 }
 
 async fn handle_response(
