@@ -1,6 +1,7 @@
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,16 @@ from harness import ARTIFACTS, Backend, Synapse
 FAILURE_LOGS = pytest.StashKey[list]()
 
 
+# Logs of this run go to their own directory, so runs side by side in one
+# checkout keep theirs apart; the last few runs are kept.
+RUN_ARTIFACTS = ARTIFACTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+KEEP_RUNS = 5
+
+
 def pytest_sessionstart(session):
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
+    RUN_ARTIFACTS.mkdir(parents=True)
+    for old in sorted(ARTIFACTS.iterdir())[:-KEEP_RUNS]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -32,7 +40,7 @@ def _failure_logs(request) -> list:
 
 @pytest.fixture(scope="session")
 def _synapse_server(tmp_path_factory):
-    server = Synapse(tmp_path_factory.mktemp("synapse"), ARTIFACTS / "synapse.log")
+    server = Synapse(tmp_path_factory.mktemp("synapse"), RUN_ARTIFACTS / "synapse.log")
     server.start()
     yield server
     server.stop()
@@ -75,7 +83,7 @@ def make_backend(request, tmp_path, trellis_server_bin):
         harness.require_private_keyring()
     except RuntimeError as e:
         pytest.fail(str(e), pytrace=False)
-    log_dir = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+    log_dir = RUN_ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
     backends: list[Backend] = []
 
     def make(profile: Path | None = None, start: bool = True, **kwargs) -> Backend:

@@ -248,6 +248,34 @@ def test_unread_count_follows_my_read_receipt_from_another_device(backend, synap
     room_meta(backend, room_id, lambda m: m["unread_messages"] == 0)
 
 
+# Every field the spec gives a sync_complete; the issue asks for all of them.
+SYNC_ROOM_FIELDS = {"meta", "timeline", "reset", "state", "account_data", "events", "receipts",
+                    "notifications", "dismiss_notifications"}
+FIRST_SYNC_FIELDS = {"account_data", "left_rooms", "invited_rooms", "space_edges", "top_level_spaces",
+                     "clear_state"}
+
+
+def test_sync_complete_carries_every_field_of_the_spec(backend, synapse, register_user):
+    me, bob = register_user(), register_user("bob")
+    login(backend, synapse, me)
+    room_id = join_invited_room(backend, bob, me, name="Complete")
+    bob.send_text(room_id, "fill the payload")
+    wait_for_message(backend, room_id, "fill the payload")
+    backend.restart()
+
+    mark = backend.mark()
+    bob.send_text(room_id, "after the restart")
+    wait_for_message(backend, room_id, "after the restart", after=mark)
+
+    first = backend.events("sync_complete")[0]
+    missing = [f"first payload after connect: {sorted(FIRST_SYNC_FIELDS - first.keys())}"] \
+        if not FIRST_SYNC_FIELDS <= first.keys() else []
+    missing += [f"room {rid} in sync_complete {n}: {sorted(SYNC_ROOM_FIELDS - room.keys())}"
+                for n, sync in enumerate(backend.events("sync_complete"))
+                for rid, room in (sync.get("rooms") or {}).items() if not SYNC_ROOM_FIELDS <= room.keys()]
+    assert not missing, "fields missing from sync_complete:\n" + "\n".join(missing)
+
+
 # --- restarts, crashes and outages ------------------------------------------
 
 def test_restart_restores_session_without_login_and_catches_up(backend, synapse, register_user):

@@ -69,7 +69,7 @@ class Backend:
             args += ["--profile", str(self.profile)]
         # Debug logs from our crates: more to read on failure, and more places a secret could leak.
         env = {"TRELLIS_LOG": "info,trellis_core=debug,trellis_server=debug",
-               **os.environ, "RUST_BACKTRACE": "1", **self.extra_env}
+               **os.environ, "RUST_BACKTRACE": "1", "NO_COLOR": "1", **self.extra_env}
         with self._cond:
             self.messages = []
             self._sent_ids = set()

@@ -52,6 +52,11 @@ _LOG_CONFIG = {
         "console": {"class": "logging.StreamHandler", "formatter": "precise", "filters": ["context"]},
     },
     "root": {"level": "INFO", "handlers": ["console"]},
+    # Housekeeping chatter that buries the requests worth reading.
+    "loggers": {name: {"level": "WARNING"} for name in (
+        "synapse.storage.background_updates", "synapse.util.caches.lrucache",
+        "synapse.storage.databases.main.event_push_actions", "synapse.util.task_scheduler",
+    )},
     "disable_existing_loggers": False,
 }
 
