@@ -47,13 +47,14 @@ fn builder_for(homeserver: &str) -> Vec<ClientBuilder> {
     if homeserver.contains("://") {
         return vec![Client::builder().homeserver_url(homeserver)];
     }
-    let mut builders = vec![Client::builder().server_name_or_homeserver_url(homeserver)];
-    // Discovery only speaks https; a homeserver on this machine may not.
+    let discover = |name: String| Client::builder().server_name_or_homeserver_url(name);
+    // Discovery speaks https, which a homeserver on this machine seldom
+    // does (and an https attempt at a plain-http port hangs): try http first.
     let host = homeserver.split(':').next().unwrap_or_default();
     if host == "localhost" || host.starts_with("127.") || homeserver.starts_with("[::1]") {
-        builders.push(Client::builder().server_name_or_homeserver_url(format!("http://{homeserver}")));
+        return vec![discover(format!("http://{homeserver}")), discover(homeserver.to_owned())];
     }
-    builders
+    vec![discover(homeserver.to_owned())]
 }
 
 async fn build_client(inner: &Inner, homeserver: &str, passphrase: &str) -> Result<Client, CoreError> {
@@ -106,7 +107,7 @@ pub async fn login(inner: &Arc<Inner>, req: LoginRequest) -> Result<(), CoreErro
             if p.username.trim().is_empty() || p.password.is_empty() {
                 return Err(CoreError::BadRequest("username and password are required".into()));
             }
-            auth.login_username(p.username.trim(), &p.password)
+            auth.login_username(p.username.trim(), &p.password).initial_device_display_name("Trellis")
         }
         LoginRequest::Custom(p) => {
             let mut body: serde_json::Map<String, serde_json::Value> = serde_json::from_str(p.request.get())
@@ -115,11 +116,22 @@ pub async fn login(inner: &Arc<Inner>, req: LoginRequest) -> Result<(), CoreErro
                 .remove("type")
                 .and_then(|t| t.as_str().map(str::to_owned))
                 .ok_or_else(|| CoreError::BadRequest("request.type is required".into()))?;
-            auth.login_custom(&login_type, body).map_err(|e| CoreError::BadRequest(e.to_string()))?
+            // matrix-sdk sends these two as fields of its own, not from the body.
+            let take = |body: &mut serde_json::Map<_, _>, key: &str| {
+                body.remove(key).and_then(|v: serde_json::Value| v.as_str().map(str::to_owned))
+            };
+            let name = take(&mut body, "initial_device_display_name");
+            let device_id = take(&mut body, "device_id");
+            let mut builder =
+                auth.login_custom(&login_type, body).map_err(|e| CoreError::BadRequest(e.to_string()))?;
+            builder = builder.initial_device_display_name(name.as_deref().unwrap_or("Trellis"));
+            if let Some(id) = &device_id {
+                builder = builder.device_id(id);
+            }
+            builder
         }
     };
     let resp = builder
-        .initial_device_display_name("Trellis")
         .send()
         .await
         .map_err(|e| CoreError::Login(format!("login failed: {e}")))?;

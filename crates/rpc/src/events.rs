@@ -20,29 +20,26 @@ pub mod name {
     pub const RUN_ID: &str = "run_id";
 }
 
-fn is_false(b: &bool) -> bool {
-    !*b
-}
-
-/// `sync_complete`.
+/// `sync_complete`. Every field the spec lists is always sent, empty or
+/// not, so frontends need no presence checks.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SyncComplete {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default)]
     pub clear_state: bool,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub account_data: BTreeMap<String, AccountData>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub rooms: BTreeMap<String, SyncRoom>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub left_rooms: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub invited_rooms: Vec<InvitedRoom>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub space_edges: BTreeMap<String, Vec<SpaceEdge>>,
-    /// `None` leaves the frontend's list as it is; `Some` replaces it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `null` leaves the frontend's list as it is; a list replaces it.
+    #[serde(default)]
     pub top_level_spaces: Option<Vec<String>>,
 }
 
@@ -62,21 +59,21 @@ impl SyncComplete {
 pub struct SyncRoom {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Room>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub timeline: Vec<TimelineRowTuple>,
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default)]
     pub reset: bool,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub state: BTreeMap<String, BTreeMap<String, EventRowId>>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub account_data: BTreeMap<String, AccountData>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub events: Vec<Event>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub receipts: BTreeMap<String, Vec<Receipt>>,
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default)]
     pub dismiss_notifications: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub notifications: Vec<SyncNotification>,
 }
 

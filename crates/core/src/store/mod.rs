@@ -49,6 +49,9 @@ impl Store {
             // drop the last commits, which sync then fetches again.
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // Deleted rows are zeroed, so nothing of a logged-out account
+            // lingers in free pages.
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
@@ -84,6 +87,10 @@ impl Store {
             sqlx::query(table).execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        // Rewrite the file and empty the WAL, so the old rows are gone from disk.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+        sqlx::query("VACUUM").execute(&self.pool).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
         Ok(())
     }
 }
