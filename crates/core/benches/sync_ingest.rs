@@ -30,7 +30,9 @@ fn peak_rss_mib() -> f64 {
 async fn main() {
     let dir = std::env::temp_dir().join(format!("trellis-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let store = Store::open(&dir.join("bench.db")).await.expect("open store");
+    let store = Store::open(&dir.join("bench.db"))
+        .await
+        .expect("open store");
     let me = "@me:bench.test";
     store
         .put_account(&Account {
@@ -58,7 +60,9 @@ async fn main() {
             extras: &none,
             gaps: &HashMap::new(),
         };
-        let out = process::process(&store, me, batch_input).await.expect("process");
+        let out = process::process(&store, me, batch_input)
+            .await
+            .expect("process");
         let secs = started.elapsed().as_secs_f64();
         let events = ROOMS * EVENTS;
         assert_eq!(out.sync.rooms.len(), ROOMS);

@@ -23,7 +23,10 @@ pub struct BusInner {
 
 impl Default for BusInner {
     fn default() -> Self {
-        Self { last_id: 0, subscribers: Vec::new() }
+        Self {
+            last_id: 0,
+            subscribers: Vec::new(),
+        }
     }
 }
 
@@ -31,7 +34,11 @@ impl BusInner {
     /// Serializes an event with the next id.
     pub fn envelope<T: Serialize>(&mut self, command: &str, data: &T) -> Line {
         self.last_id -= 1;
-        let env = Envelope { command: command.to_owned(), request_id: self.last_id, data };
+        let env = Envelope {
+            command: command.to_owned(),
+            request_id: self.last_id,
+            data,
+        };
         // Our own payload types always serialize.
         serde_json::to_string(&env).unwrap_or_default().into()
     }

@@ -6,9 +6,7 @@ use trellis_rpc::events::{
     InitComplete, RunData, SyncComplete, SyncRoom, SyncStatus, SyncStatusType, name,
 };
 
-use crate::{
-    Backend, CoreError, bus::Line, dispatch::Connection, session, store,
-};
+use crate::{Backend, CoreError, bus::Line, dispatch::Connection, session, store};
 
 /// Rooms per `sync_complete` of the initial payload.
 const CHUNK: usize = 100;
@@ -27,14 +25,22 @@ impl Backend {
         };
         send(bus.envelope(
             name::RUN_ID,
-            &RunData { run_id: inner.run_id.clone(), etag: String::new(), vapid_key: String::new() },
+            &RunData {
+                run_id: inner.run_id.clone(),
+                etag: String::new(),
+                vapid_key: String::new(),
+            },
         ));
         let session = inner.session.read().await.clone();
         send(bus.envelope(name::CLIENT_STATE, &session::client_state(session.as_ref())));
         let restore_error = inner.restore_error.lock().ok().and_then(|e| e.clone());
         if let Some(error) = restore_error.filter(|_| session.is_none()) {
-            let status =
-                SyncStatus { status: SyncStatusType::PermanentlyFailed, error, error_count: 1, last_sync: None };
+            let status = SyncStatus {
+                status: SyncStatusType::PermanentlyFailed,
+                error,
+                error_count: 1,
+                last_sync: None,
+            };
             send(bus.envelope(name::SYNC_STATUS, &status));
         }
         for payload in initial_payload(&inner.store, session.as_ref().map(|s| s.user_id())).await? {
@@ -46,31 +52,53 @@ impl Backend {
     }
 }
 
-async fn initial_payload(store: &store::Store, user_id: Option<&str>) -> Result<Vec<SyncComplete>, CoreError> {
-    let mut conn = store.pool().acquire().await.map_err(store::StoreError::from)?;
+async fn initial_payload(
+    store: &store::Store,
+    user_id: Option<&str>,
+) -> Result<Vec<SyncComplete>, CoreError> {
+    let mut conn = store
+        .pool()
+        .acquire()
+        .await
+        .map_err(store::StoreError::from)?;
     let rooms = store::room::list(&mut *conn).await?;
-    let mut first = SyncComplete { clear_state: true, ..Default::default() };
+    let mut first = SyncComplete {
+        clear_state: true,
+        ..Default::default()
+    };
     if let Some(user_id) = user_id {
         first.account_data = store::account_data::all_global(&mut *conn, user_id).await?;
     }
     first.invited_rooms = store::invited::list(&mut *conn).await?;
     for edge in store::space::edges(&mut *conn, None).await? {
-        first.space_edges.entry(edge.space_id.clone()).or_default().push(edge);
+        first
+            .space_edges
+            .entry(edge.space_id.clone())
+            .or_default()
+            .push(edge);
     }
     first.top_level_spaces = Some(store::space::top_level_spaces(&mut *conn).await?);
 
     let mut payloads = vec![first];
     for (i, chunk) in rooms.chunks(CHUNK).enumerate() {
-        let previews: Vec<i64> =
-            chunk.iter().map(|r| r.preview_event_rowid).filter(|r| *r != 0).collect();
+        let previews: Vec<i64> = chunk
+            .iter()
+            .map(|r| r.preview_event_rowid)
+            .filter(|r| *r != 0)
+            .collect();
         let mut events = store::event::by_rowids(&mut *conn, &previews).await?;
         if i > 0 {
             payloads.push(SyncComplete::default());
         }
-        let Some(payload) = payloads.last_mut() else { break };
+        let Some(payload) = payloads.last_mut() else {
+            break;
+        };
         for room in chunk {
             let mut sync_room = SyncRoom::default();
-            if let Some(pos) = events.iter().position(|e| e.rowid == room.preview_event_rowid) {
+            if let Some(pos) = events
+                .iter()
+                .position(|e| e.rowid == room.preview_event_rowid)
+            {
                 sync_room.events.push(events.swap_remove(pos));
             }
             sync_room.meta = Some(room.clone());

@@ -31,7 +31,11 @@ pub struct Connection {
 
 impl Connection {
     pub(crate) fn new(backend: Backend, out: LineSender) -> Self {
-        Self { backend, out, in_flight: Arc::default() }
+        Self {
+            backend,
+            out,
+            in_flight: Arc::default(),
+        }
     }
 
     /// Handles one request line; the reply arrives on the connection's channel.
@@ -56,7 +60,10 @@ impl Connection {
             if let Ok(mut map) = self.in_flight.lock() {
                 if map.contains_key(&request_id) {
                     drop(map);
-                    self.reply(request_id, Err(format!("request_id {request_id} is already in use")));
+                    self.reply(
+                        request_id,
+                        Err(format!("request_id {request_id} is already in use")),
+                    );
                     return;
                 }
                 map.insert(request_id, cancel_tx);
@@ -85,8 +92,13 @@ impl Connection {
     }
 
     fn cancel(&self, data: Option<&RawValue>) -> Result<bool, String> {
-        let params: CancelRequestParams = handlers::params("cancel", data).map_err(|e| e.to_string())?;
-        let sender = self.in_flight.lock().ok().and_then(|mut m| m.remove(&params.request_id));
+        let params: CancelRequestParams =
+            handlers::params("cancel", data).map_err(|e| e.to_string())?;
+        let sender = self
+            .in_flight
+            .lock()
+            .ok()
+            .and_then(|mut m| m.remove(&params.request_id));
         Ok(match sender {
             Some(tx) => tx.send(params.reason.unwrap_or_default()).is_ok(),
             None => false,
@@ -113,7 +125,11 @@ impl Connection {
 }
 
 fn envelope_line<T: Serialize>(command: &str, request_id: RequestId, data: &T) -> Line {
-    let env = Envelope { command: command.to_owned(), request_id, data };
+    let env = Envelope {
+        command: command.to_owned(),
+        request_id,
+        data,
+    };
     serde_json::to_string(&env).unwrap_or_default().into()
 }
 
@@ -122,7 +138,8 @@ type Parsed = (RequestId, String, Option<Box<RawValue>>);
 /// Reads an envelope, naming what is wrong with a bad one. The request id
 /// is recovered whenever it can be, so the error reaches the right caller.
 fn parse(line: &str) -> Result<Parsed, (RequestId, String)> {
-    let value: Value = serde_json::from_str(line).map_err(|e| (0, format!("malformed JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_str(line).map_err(|e| (0, format!("malformed JSON: {e}")))?;
     let Value::Object(mut obj) = value else {
         return Err((0, "the envelope must be a JSON object".into()));
     };
@@ -138,7 +155,9 @@ fn parse(line: &str) -> Result<Parsed, (RequestId, String)> {
     };
     let data = match obj.remove("data") {
         None | Some(Value::Null) => None,
-        Some(d) => Some(serde_json::value::to_raw_value(&d).map_err(|e| (request_id, e.to_string()))?),
+        Some(d) => {
+            Some(serde_json::value::to_raw_value(&d).map_err(|e| (request_id, e.to_string()))?)
+        }
     };
     Ok((request_id, command, data))
 }
@@ -151,9 +170,22 @@ mod tests {
     fn bad_envelopes_are_named() {
         assert!(parse("{").unwrap_err().1.contains("malformed JSON"));
         assert!(parse("[]").unwrap_err().1.contains("JSON object"));
-        assert_eq!(parse(r#"{"request_id":7}"#).unwrap_err(), (7, "the envelope has no command".into()));
-        assert!(parse(r#"{"request_id":"x","command":"a"}"#).unwrap_err().1.contains("integer"));
-        assert!(parse(r#"{"request_id":3,"command":5}"#).unwrap_err().1.contains("string"));
+        assert_eq!(
+            parse(r#"{"request_id":7}"#).unwrap_err(),
+            (7, "the envelope has no command".into())
+        );
+        assert!(
+            parse(r#"{"request_id":"x","command":"a"}"#)
+                .unwrap_err()
+                .1
+                .contains("integer")
+        );
+        assert!(
+            parse(r#"{"request_id":3,"command":5}"#)
+                .unwrap_err()
+                .1
+                .contains("string")
+        );
         let (id, cmd, data) = parse(r#"{"request_id":3,"command":"get_state"}"#).unwrap();
         assert_eq!((id, cmd.as_str(), data.is_none()), (3, "get_state", true));
     }

@@ -4,6 +4,7 @@
 
 pub mod bus;
 mod connect;
+pub mod content;
 pub mod dispatch;
 pub mod error;
 mod handlers;

@@ -11,7 +11,10 @@ pub enum ProfileError {
     #[error("no data directory could be determined for this user; pass --profile DIR")]
     NoDataDir,
     #[error("cannot use profile directory {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("profile {0} is in use by another Trellis process")]
     InUse(PathBuf),
 }
@@ -27,7 +30,9 @@ impl Profile {
     /// `explicit` (from --profile) wins over TRELLIS_PROFILE, which wins
     /// over the platform's data directory.
     pub fn resolve(explicit: Option<PathBuf>) -> Result<PathBuf, ProfileError> {
-        if let Some(dir) = explicit.or_else(|| std::env::var_os("TRELLIS_PROFILE").map(PathBuf::from)) {
+        if let Some(dir) =
+            explicit.or_else(|| std::env::var_os("TRELLIS_PROFILE").map(PathBuf::from))
+        {
             return Ok(dir);
         }
         directories::ProjectDirs::from("app", "Trellis", "Trellis")
@@ -37,7 +42,10 @@ impl Profile {
 
     /// Creates the directory (private to the user) and takes its lock.
     pub fn open(dir: &Path) -> Result<Self, ProfileError> {
-        let io = |source| ProfileError::Io { path: dir.to_path_buf(), source };
+        let io = |source| ProfileError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
         fs::create_dir_all(dir).map_err(io)?;
         #[cfg(unix)]
         {
@@ -47,10 +55,15 @@ impl Profile {
         let lock = File::create(dir.join("lock")).map_err(io)?;
         match lock.try_lock() {
             Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => return Err(ProfileError::InUse(dir.to_path_buf())),
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(ProfileError::InUse(dir.to_path_buf()));
+            }
             Err(fs::TryLockError::Error(e)) => return Err(io(e)),
         }
-        Ok(Self { dir: dir.to_path_buf(), _lock: lock })
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            _lock: lock,
+        })
     }
 
     pub fn dir(&self) -> &Path {

@@ -16,7 +16,9 @@ pub struct SessionSecrets {
 
 impl std::fmt::Debug for SessionSecrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionSecrets").field("device_id", &self.device_id).finish_non_exhaustive()
+        f.debug_struct("SessionSecrets")
+            .field("device_id", &self.device_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -72,22 +74,29 @@ pub async fn save(keyring_id: &str, secrets: &SessionSecrets) -> Result<(), Secr
 /// `Ok(None)` when the keyring works but holds no entry for this login.
 pub async fn load(keyring_id: &str) -> Result<Option<SessionSecrets>, SecretError> {
     let id = keyring_id.to_owned();
-    let json = blocking(move || match keyring::Entry::new(SERVICE, &id)?.get_password() {
-        Ok(j) => Ok(Some(j)),
-        Err(keyring::Error::NoEntry) => Ok(None),
-        Err(e) => Err(e),
-    })
+    let json = blocking(
+        move || match keyring::Entry::new(SERVICE, &id)?.get_password() {
+            Ok(j) => Ok(Some(j)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e),
+        },
+    )
     .await?;
-    json.map(|j| serde_json::from_str(&j).map_err(|_| SecretError::Failed("the keyring entry is corrupt".into())))
-        .transpose()
+    json.map(|j| {
+        serde_json::from_str(&j)
+            .map_err(|_| SecretError::Failed("the keyring entry is corrupt".into()))
+    })
+    .transpose()
 }
 
 pub async fn delete(keyring_id: &str) -> Result<(), SecretError> {
     let id = keyring_id.to_owned();
-    blocking(move || match keyring::Entry::new(SERVICE, &id)?.delete_credential() {
-        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-        Err(e) => Err(e),
-    })
+    blocking(
+        move || match keyring::Entry::new(SERVICE, &id)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e),
+        },
+    )
     .await
 }
 

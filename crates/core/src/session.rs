@@ -3,10 +3,9 @@
 use std::sync::Arc;
 
 use matrix_sdk::{
-    Client, ClientBuilder,
+    Client, ClientBuilder, SessionMeta, SessionTokens,
     authentication::matrix::MatrixSession,
     ruma::{OwnedDeviceId, OwnedUserId},
-    SessionMeta, SessionTokens,
 };
 use trellis_rpc::{
     commands::{LoginCustomParams, LoginParams},
@@ -25,6 +24,8 @@ use crate::{
 pub struct Session {
     pub client: Client,
     pub account: Account,
+    /// Our display name and avatar URL, refreshed from the homeserver.
+    profile: std::sync::Mutex<(String, String)>,
     sync_task: tokio::task::AbortHandle,
 }
 
@@ -52,21 +53,34 @@ fn builder_for(homeserver: &str) -> Vec<ClientBuilder> {
     // does (and an https attempt at a plain-http port hangs): try http first.
     let host = homeserver.split(':').next().unwrap_or_default();
     if host == "localhost" || host.starts_with("127.") || homeserver.starts_with("[::1]") {
-        return vec![discover(format!("http://{homeserver}")), discover(homeserver.to_owned())];
+        return vec![
+            discover(format!("http://{homeserver}")),
+            discover(homeserver.to_owned()),
+        ];
     }
     vec![discover(homeserver.to_owned())]
 }
 
-async fn build_client(inner: &Inner, homeserver: &str, passphrase: &str) -> Result<Client, CoreError> {
+async fn build_client(
+    inner: &Inner,
+    homeserver: &str,
+    passphrase: &str,
+) -> Result<Client, CoreError> {
     let store_dir = inner.profile.sdk_store_dir();
     let mut last_err = String::new();
     for builder in builder_for(homeserver) {
-        match builder.sqlite_store(&store_dir, Some(passphrase)).build().await {
+        match builder
+            .sqlite_store(&store_dir, Some(passphrase))
+            .build()
+            .await
+        {
             Ok(client) => return Ok(client),
             Err(e) => last_err = e.to_string(),
         }
     }
-    Err(CoreError::Login(format!("could not reach homeserver {homeserver:?}: {last_err}")))
+    Err(CoreError::Login(format!(
+        "could not reach homeserver {homeserver:?}: {last_err}"
+    )))
 }
 
 /// Removes matrix-sdk's stores so a new login starts clean.
@@ -75,7 +89,10 @@ async fn remove_sdk_stores(inner: &Inner) -> Result<(), CoreError> {
     match tokio::fs::remove_dir_all(&dir).await {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(CoreError::Internal(format!("cannot remove {}: {e}", dir.display()))),
+        Err(e) => Err(CoreError::Internal(format!(
+            "cannot remove {}: {e}",
+            dir.display()
+        ))),
     }
 }
 
@@ -105,25 +122,32 @@ pub async fn login(inner: &Arc<Inner>, req: LoginRequest) -> Result<(), CoreErro
     let builder = match &req {
         LoginRequest::Password(p) => {
             if p.username.trim().is_empty() || p.password.is_empty() {
-                return Err(CoreError::BadRequest("username and password are required".into()));
+                return Err(CoreError::BadRequest(
+                    "username and password are required".into(),
+                ));
             }
-            auth.login_username(p.username.trim(), &p.password).initial_device_display_name("Trellis")
+            auth.login_username(p.username.trim(), &p.password)
+                .initial_device_display_name("Trellis")
         }
         LoginRequest::Custom(p) => {
-            let mut body: serde_json::Map<String, serde_json::Value> = serde_json::from_str(p.request.get())
-                .map_err(|e| CoreError::BadRequest(format!("request must be a JSON object: {e}")))?;
+            let mut body: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(p.request.get()).map_err(|e| {
+                    CoreError::BadRequest(format!("request must be a JSON object: {e}"))
+                })?;
             let login_type = body
                 .remove("type")
                 .and_then(|t| t.as_str().map(str::to_owned))
                 .ok_or_else(|| CoreError::BadRequest("request.type is required".into()))?;
             // matrix-sdk sends these two as fields of its own, not from the body.
             let take = |body: &mut serde_json::Map<_, _>, key: &str| {
-                body.remove(key).and_then(|v: serde_json::Value| v.as_str().map(str::to_owned))
+                body.remove(key)
+                    .and_then(|v: serde_json::Value| v.as_str().map(str::to_owned))
             };
             let name = take(&mut body, "initial_device_display_name");
             let device_id = take(&mut body, "device_id");
-            let mut builder =
-                auth.login_custom(&login_type, body).map_err(|e| CoreError::BadRequest(e.to_string()))?;
+            let mut builder = auth
+                .login_custom(&login_type, body)
+                .map_err(|e| CoreError::BadRequest(e.to_string()))?;
             builder = builder.initial_device_display_name(name.as_deref().unwrap_or("Trellis"));
             if let Some(id) = &device_id {
                 builder = builder.device_id(id);
@@ -170,7 +194,9 @@ pub async fn login(inner: &Arc<Inner>, req: LoginRequest) -> Result<(), CoreErro
 /// Brings back the session of the last run from our account row and the
 /// keyring, without a new login. `Ok(false)` when there is none.
 pub async fn restore(inner: &Arc<Inner>) -> Result<bool, CoreError> {
-    let Some(account) = inner.store.account().await? else { return Ok(false) };
+    let Some(account) = inner.store.account().await? else {
+        return Ok(false);
+    };
     let Some(secrets) = secrets::load(&account.keyring_id).await? else {
         tracing::warn!(user_id = %account.user_id, "the keyring no longer holds this login; log in again");
         return Ok(false);
@@ -183,7 +209,10 @@ pub async fn restore(inner: &Arc<Inner>) -> Result<bool, CoreError> {
     let device_id: OwnedDeviceId = secrets.device_id.as_str().into();
     let session = MatrixSession {
         meta: SessionMeta { user_id, device_id },
-        tokens: SessionTokens { access_token: secrets.access_token, refresh_token: None },
+        tokens: SessionTokens {
+            access_token: secrets.access_token,
+            refresh_token: None,
+        },
     };
     client
         .restore_session(session)
@@ -196,15 +225,72 @@ pub async fn restore(inner: &Arc<Inner>) -> Result<bool, CoreError> {
 }
 
 fn start(inner: &Arc<Inner>, client: Client, account: Account) -> Arc<Session> {
-    let sync_task = tokio::spawn(sync::run(Arc::downgrade(inner), client.clone(), account.user_id.clone()));
-    Arc::new(Session { client, account, sync_task: sync_task.abort_handle() })
+    let sync_task = tokio::spawn(sync::run(
+        Arc::downgrade(inner),
+        client.clone(),
+        account.user_id.clone(),
+    ));
+    let profile = std::sync::Mutex::new((account.displayname.clone(), account.avatar_url.clone()));
+    let session = Arc::new(Session {
+        client,
+        account,
+        profile,
+        sync_task: sync_task.abort_handle(),
+    });
+    tokio::spawn(refresh_profile(
+        Arc::downgrade(inner),
+        Arc::downgrade(&session),
+    ));
+    session
+}
+
+/// Fetches our display name and avatar; a change is stored and announced.
+async fn refresh_profile(inner: std::sync::Weak<Inner>, session: std::sync::Weak<Session>) {
+    let Some(client) = session.upgrade().map(|s| s.client.clone()) else {
+        return;
+    };
+    let account = client.account();
+    let (name, avatar) = match (
+        account.get_display_name().await,
+        account.get_avatar_url().await,
+    ) {
+        (Ok(n), Ok(a)) => (
+            n.unwrap_or_default(),
+            a.map(|a| a.to_string()).unwrap_or_default(),
+        ),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::warn!("cannot fetch our profile: {e}");
+            return;
+        }
+    };
+    let (Some(inner), Some(session)) = (inner.upgrade(), session.upgrade()) else {
+        return;
+    };
+    {
+        let Ok(mut profile) = session.profile.lock() else {
+            return;
+        };
+        if *profile == (name.clone(), avatar.clone()) {
+            return;
+        }
+        *profile = (name.clone(), avatar.clone());
+    }
+    if let Err(e) = inner.store.set_profile(&name, &avatar).await {
+        tracing::warn!("cannot store our profile: {e}");
+    }
+    inner
+        .bus
+        .emit(name::CLIENT_STATE, &client_state(Some(&session)))
+        .await;
 }
 
 /// Server-side logout first, then the keyring entry, our database and
 /// matrix-sdk's stores for this profile.
 pub async fn logout(inner: &Arc<Inner>) -> Result<(), CoreError> {
     let mut slot = inner.session.write().await;
-    let Some(session) = slot.take() else { return Err(CoreError::NotLoggedIn) };
+    let Some(session) = slot.take() else {
+        return Err(CoreError::NotLoggedIn);
+    };
     session.sync_task.abort();
     if let Err(e) = session.client.matrix_auth().logout().await {
         // The local wipe still happens: the user asked to be logged out here.
@@ -216,22 +302,31 @@ pub async fn logout(inner: &Arc<Inner>) -> Result<(), CoreError> {
     remove_sdk_stores(inner).await?;
     drop(slot);
     tracing::info!("logged out");
-    inner.bus.emit(name::CLIENT_STATE, &client_state(None)).await;
+    inner
+        .bus
+        .emit(name::CLIENT_STATE, &client_state(None))
+        .await;
     Ok(())
 }
 
 pub fn client_state(session: Option<&Arc<Session>>) -> ClientState {
     match session {
-        None => ClientState { is_initialized: true, ..Default::default() },
-        Some(s) => ClientState {
+        None => ClientState {
             is_initialized: true,
-            is_logged_in: true,
-            user_id: Some(s.account.user_id.clone()),
-            device_id: Some(s.account.device_id.clone()),
-            homeserver_url: Some(s.account.homeserver_url.clone()),
-            displayname: Some(s.account.displayname.clone()).filter(|d| !d.is_empty()),
-            avatar_url: Some(s.account.avatar_url.clone()).filter(|a| !a.is_empty()),
             ..Default::default()
         },
+        Some(s) => {
+            let (displayname, avatar_url) = s.profile.lock().map(|p| p.clone()).unwrap_or_default();
+            ClientState {
+                is_initialized: true,
+                is_logged_in: true,
+                user_id: Some(s.account.user_id.clone()),
+                device_id: Some(s.account.device_id.clone()),
+                homeserver_url: Some(s.account.homeserver_url.clone()),
+                displayname: Some(displayname).filter(|d| !d.is_empty()),
+                avatar_url: Some(avatar_url).filter(|a| !a.is_empty()),
+                ..Default::default()
+            }
+        }
     }
 }

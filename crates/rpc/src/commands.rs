@@ -11,6 +11,24 @@ pub mod name {
     pub const LOGIN_CUSTOM: &str = "login_custom";
     pub const LOGOUT: &str = "logout";
     pub const JOIN_ROOM: &str = "join_room";
+    pub const KNOCK_ROOM: &str = "knock_room";
+    pub const LEAVE_ROOM: &str = "leave_room";
+    pub const PAGINATE: &str = "paginate";
+    pub const GET_EVENT: &str = "get_event";
+    pub const GET_ROOM_STATE: &str = "get_room_state";
+    pub const GET_RECEIPTS: &str = "get_receipts";
+    pub const SEND_MESSAGE: &str = "send_message";
+    pub const SEND_EVENT: &str = "send_event";
+    pub const RESEND_EVENT: &str = "resend_event";
+    pub const SET_STATE: &str = "set_state";
+    pub const REDACT_EVENT: &str = "redact_event";
+    pub const MARK_READ: &str = "mark_read";
+    pub const SET_TYPING: &str = "set_typing";
+    pub const SET_MEMBERSHIP: &str = "set_membership";
+    pub const CREATE_ROOM: &str = "create_room";
+    pub const SET_ACCOUNT_DATA: &str = "set_account_data";
+    pub const GET_PROFILE: &str = "get_profile";
+    pub const SET_PROFILE_FIELD: &str = "set_profile_field";
 }
 
 /// `cancel`.
@@ -72,4 +90,179 @@ pub struct JoinRoomParams {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct JoinRoomResponse {
     pub room_id: String,
+}
+
+/// `leave_room`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LeaveRoomParams {
+    pub room_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `paginate`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PaginateParams {
+    pub room_id: String,
+    #[serde(default)]
+    pub max_timeline_id: i64,
+    pub limit: u32,
+    #[serde(default)]
+    pub reset: bool,
+}
+
+/// The result of `paginate`: newest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PaginationResponse {
+    pub events: Vec<crate::model::Event>,
+    /// Events the page refers to (reply targets) that are not in it.
+    pub related_events: Vec<crate::model::Event>,
+    pub receipts: std::collections::BTreeMap<String, Vec<crate::model::Receipt>>,
+    pub has_more: bool,
+    pub from_server: bool,
+}
+
+/// `get_event`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetEventParams {
+    pub room_id: String,
+    pub event_id: String,
+    #[serde(default)]
+    pub unredact: bool,
+}
+
+/// `get_room_state`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetRoomStateParams {
+    pub room_id: String,
+    #[serde(default)]
+    pub refetch: bool,
+    #[serde(default)]
+    pub fetch_members: bool,
+    #[serde(default)]
+    pub include_members: bool,
+}
+
+/// `get_receipts`: the receipts on each of the given events.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetReceiptsParams {
+    pub room_id: String,
+    pub event_ids: Vec<String>,
+}
+
+/// `send_message`: text is markdown unless base_content says otherwise.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendMessageParams {
+    pub room_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_content: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relates_to: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentions: Option<Mentions>,
+}
+
+/// `m.mentions`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Mentions {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub user_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub room: bool,
+}
+
+/// `send_event`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendEventParams {
+    pub room_id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub content: Box<RawValue>,
+    #[serde(default)]
+    pub disable_encryption: bool,
+    #[serde(default)]
+    pub synchronous: bool,
+}
+
+/// `resend_event`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResendEventParams {
+    pub transaction_id: String,
+}
+
+/// `set_state`: returns the new event's ID.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetStateParams {
+    pub room_id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    #[serde(default)]
+    pub state_key: String,
+    pub content: Box<RawValue>,
+}
+
+/// `redact_event`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RedactEventParams {
+    pub room_id: String,
+    pub event_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `mark_read`: moves a receipt (m.read, m.read.private) or the read
+/// marker (m.fully_read) to an event.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MarkReadParams {
+    pub room_id: String,
+    pub event_id: String,
+    pub receipt_type: String,
+}
+
+/// `set_typing`: timeout in milliseconds; 0 stops typing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetTypingParams {
+    pub room_id: String,
+    #[serde(default)]
+    pub timeout: u64,
+}
+
+/// `set_membership`: invite, kick, ban or unban.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetMembershipParams {
+    pub action: String,
+    pub room_id: String,
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub msc4293_redact_events: bool,
+}
+
+/// `set_account_data`: room data when room_id is set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetAccountDataParams {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    #[serde(rename = "type")]
+    pub data_type: String,
+    pub content: Box<RawValue>,
+}
+
+/// `get_profile`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetProfileParams {
+    pub user_id: String,
+}
+
+/// `set_profile_field`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetProfileFieldParams {
+    pub field: String,
+    #[serde(default)]
+    pub value: serde_json::Value,
 }

@@ -156,3 +156,10 @@ pub struct Typing {
     pub room_id: String,
     pub user_ids: Vec<String>,
 }
+
+/// `send_complete`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SendComplete {
+    pub event: Event,
+    pub error: Option<String>,
+}

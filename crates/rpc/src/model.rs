@@ -136,9 +136,17 @@ pub struct Room {
 pub struct LazyLoadSummary {
     #[serde(rename = "m.heroes", default, skip_serializing_if = "Vec::is_empty")]
     pub heroes: Vec<String>,
-    #[serde(rename = "m.joined_member_count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "m.joined_member_count",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub joined_member_count: Option<i64>,
-    #[serde(rename = "m.invited_member_count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "m.invited_member_count",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub invited_member_count: Option<i64>,
 }
 

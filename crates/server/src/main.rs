@@ -23,7 +23,10 @@ struct Args {
 }
 
 fn parse_args() -> anyhow::Result<Args> {
-    let mut args = Args { stdio: false, profile: None };
+    let mut args = Args {
+        stdio: false,
+        profile: None,
+    };
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
         match arg.to_str() {

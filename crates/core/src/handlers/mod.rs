@@ -10,7 +10,11 @@ use trellis_rpc::commands::name;
 
 use crate::{Backend, CoreError};
 
-pub async fn handle(backend: &Backend, command: &str, data: Option<&RawValue>) -> Result<Value, CoreError> {
+pub async fn handle(
+    backend: &Backend,
+    command: &str,
+    data: Option<&RawValue>,
+) -> Result<Value, CoreError> {
     match command {
         name::GET_STATE => session::get_state(backend).await,
         name::LOGIN => session::login(backend, params(command, data)?).await,
@@ -27,7 +31,8 @@ pub async fn handle(backend: &Backend, command: &str, data: Option<&RawValue>) -
 /// Parses a command's data, saying which command and field was wrong.
 pub fn params<T: DeserializeOwned>(command: &str, data: Option<&RawValue>) -> Result<T, CoreError> {
     let text = data.map_or("null", RawValue::get);
-    serde_json::from_str(text).map_err(|e| CoreError::BadRequest(format!("invalid data for {command}: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| CoreError::BadRequest(format!("invalid data for {command}: {e}")))
 }
 
 fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, CoreError> {

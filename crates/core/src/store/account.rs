@@ -61,6 +61,9 @@ impl Store {
 
 /// Advances the sync token inside the batch's own transaction.
 pub async fn set_next_batch(tx: &mut Tx, next_batch: &str) -> StoreResult<()> {
-    sqlx::query("UPDATE account SET next_batch = ?").bind(next_batch).execute(&mut **tx).await?;
+    sqlx::query("UPDATE account SET next_batch = ?")
+        .bind(next_batch)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

@@ -2,7 +2,12 @@
 
 use super::{StoreResult, Tx};
 
-pub async fn put_global(tx: &mut Tx, user_id: &str, data_type: &str, content: &str) -> StoreResult<()> {
+pub async fn put_global(
+    tx: &mut Tx,
+    user_id: &str,
+    data_type: &str,
+    content: &str,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO account_data (user_id, type, content) VALUES (?, ?, ?)
          ON CONFLICT (user_id, type) DO UPDATE SET content = excluded.content",
@@ -40,11 +45,13 @@ pub async fn global<'e, E: sqlx::SqliteExecutor<'e>>(
     user_id: &str,
     data_type: &str,
 ) -> StoreResult<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT content FROM account_data WHERE user_id = ? AND type = ?")
-        .bind(user_id)
-        .bind(data_type)
-        .fetch_optional(db)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT content FROM account_data WHERE user_id = ? AND type = ?")
+            .bind(user_id)
+            .bind(data_type)
+            .fetch_optional(db)
+            .await?,
+    )
 }
 
 /// All global account data, as the first payload after connecting carries it.

@@ -81,10 +81,12 @@ where
         return Ok(Vec::new());
     }
     let ids = serde_json::to_string(rowids)?;
-    let sql = format!(
-        "SELECT {COLUMNS} FROM event WHERE rowid IN (SELECT value FROM json_each(?))"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ids).fetch_all(db).await?;
+    let sql =
+        format!("SELECT {COLUMNS} FROM event WHERE rowid IN (SELECT value FROM json_each(?))");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(ids)
+        .fetch_all(db)
+        .await?;
     let mut events = rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?;
     let order: std::collections::HashMap<_, _> =
         rowids.iter().enumerate().map(|(i, r)| (*r, i)).collect();
@@ -115,7 +117,9 @@ pub fn from_row(r: &SqliteRow) -> StoreResult<Event> {
         decrypted: raw(r.get(8))?,
         decrypted_type: r.get(9),
         unsigned: raw(r.get(10))?,
-        local_content: local_content.map(|t| serde_json::from_str(&t)).transpose()?,
+        local_content: local_content
+            .map(|t| serde_json::from_str(&t))
+            .transpose()?,
         transaction_id: r.get(12),
         redacted_by: r.get(13),
         relates_to: r.get(14),

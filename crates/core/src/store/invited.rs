@@ -20,19 +20,28 @@ pub async fn put(tx: &mut Tx, room: &InvitedRoom) -> StoreResult<()> {
 }
 
 pub async fn delete(tx: &mut Tx, room_id: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM invited_room WHERE room_id = ?").bind(room_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM invited_room WHERE room_id = ?")
+        .bind(room_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
 pub async fn list<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> StoreResult<Vec<InvitedRoom>> {
-    let rows = sqlx::query("SELECT room_id, received_at, invite_state FROM invited_room ORDER BY received_at DESC")
-        .fetch_all(db)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT room_id, received_at, invite_state FROM invited_room ORDER BY received_at DESC",
+    )
+    .fetch_all(db)
+    .await?;
     rows.iter()
         .map(|r| {
             let state: String = r.get(2);
             let invite_state: Vec<Box<RawValue>> = serde_json::from_str(&state)?;
-            Ok(InvitedRoom { room_id: r.get(0), created_at: r.get(1), invite_state })
+            Ok(InvitedRoom {
+                room_id: r.get(0),
+                created_at: r.get(1),
+                invite_state,
+            })
         })
         .collect()
 }

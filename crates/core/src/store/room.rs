@@ -30,23 +30,36 @@ const COLUMNS: &str = "room_id, creation_content, tombstone_content, name, name_
 
 /// Creates the room row if this is the first we hear of it; returns whether it was new.
 pub async fn ensure(tx: &mut Tx, room_id: &str) -> StoreResult<bool> {
-    let done = sqlx::query("INSERT INTO room (room_id) VALUES (?) ON CONFLICT (room_id) DO NOTHING")
-        .bind(room_id)
-        .execute(&mut **tx)
-        .await?;
+    let done =
+        sqlx::query("INSERT INTO room (room_id) VALUES (?) ON CONFLICT (room_id) DO NOTHING")
+            .bind(room_id)
+            .execute(&mut **tx)
+            .await?;
     Ok(done.rows_affected() > 0)
 }
 
 pub async fn delete(tx: &mut Tx, room_id: &str) -> StoreResult<()> {
     // Space edges and our timeline rows go with the room; events cascade.
-    sqlx::query("DELETE FROM current_state WHERE room_id = ?").bind(room_id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM timeline WHERE room_id = ?").bind(room_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM current_state WHERE room_id = ?")
+        .bind(room_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM timeline WHERE room_id = ?")
+        .bind(room_id)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("UPDATE room SET preview_event_rowid = NULL WHERE room_id = ?")
         .bind(room_id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM event WHERE room_id = ?").bind(room_id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM room WHERE room_id = ?").bind(room_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM event WHERE room_id = ?")
+        .bind(room_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM room WHERE room_id = ?")
+        .bind(room_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -77,15 +90,21 @@ pub async fn set_meta(tx: &mut Tx, room_id: &str, m: &RoomMeta) -> StoreResult<(
 }
 
 pub async fn lazy_load_summary(tx: &mut Tx, room_id: &str) -> StoreResult<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT lazy_load_summary FROM room WHERE room_id = ?")
-        .bind(room_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .flatten())
+    Ok(
+        sqlx::query_scalar("SELECT lazy_load_summary FROM room WHERE room_id = ?")
+            .bind(room_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .flatten(),
+    )
 }
 
 /// Where back-pagination from the homeserver continues for this room.
-pub async fn set_prev_batch(tx: &mut Tx, room_id: &str, prev_batch: Option<&str>) -> StoreResult<()> {
+pub async fn set_prev_batch(
+    tx: &mut Tx,
+    room_id: &str,
+    prev_batch: Option<&str>,
+) -> StoreResult<()> {
     sqlx::query("UPDATE room SET prev_batch = ? WHERE room_id = ?")
         .bind(prev_batch)
         .bind(room_id)
@@ -112,7 +131,10 @@ pub async fn refresh_activity(tx: &mut Tx, room_id: &str, own_user_id: &str) -> 
                ORDER BY timeline.rowid DESC LIMIT 1) AS p
          WHERE room.room_id = ?1"
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(room_id).execute(&mut **tx).await?;
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(room_id)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(
         "UPDATE room SET (unread_highlights, unread_notifications, unread_messages) = (
             SELECT COALESCE(SUM(event.unread_type & 4 != 0), 0),
@@ -145,9 +167,15 @@ pub async fn bump_sorting_timestamp(tx: &mut Tx, room_id: &str, ts: i64) -> Stor
     Ok(())
 }
 
-pub async fn get<'e, E: sqlx::SqliteExecutor<'e>>(db: E, room_id: &str) -> StoreResult<Option<Room>> {
+pub async fn get<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    room_id: &str,
+) -> StoreResult<Option<Room>> {
     let sql = format!("SELECT {COLUMNS} FROM room WHERE room_id = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(room_id).fetch_optional(db).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(room_id)
+        .fetch_optional(db)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 

@@ -64,5 +64,8 @@ pub async fn all_of_type(
     .bind(event_type)
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    Ok(rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
 }

@@ -18,12 +18,18 @@ pub async fn append(
     .bind(event_rowid)
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(rowid.map(|timeline_rowid| TimelineRowTuple { timeline_rowid, event_rowid }))
+    Ok(rowid.map(|timeline_rowid| TimelineRowTuple {
+        timeline_rowid,
+        event_rowid,
+    }))
 }
 
 /// Forgets a room's timeline (after a gap we could not fill).
 pub async fn clear(tx: &mut Tx, room_id: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM timeline WHERE room_id = ?").bind(room_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM timeline WHERE room_id = ?")
+        .bind(room_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -39,10 +45,11 @@ pub async fn is_empty(tx: &mut Tx, room_id: &str) -> StoreResult<bool> {
 impl super::Store {
     /// Whether we hold any timeline for the room.
     pub async fn has_timeline(&self, room_id: &str) -> StoreResult<bool> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM timeline WHERE room_id = ? LIMIT 1")
-            .bind(room_id)
-            .fetch_optional(self.pool())
-            .await?;
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM timeline WHERE room_id = ? LIMIT 1")
+                .bind(room_id)
+                .fetch_optional(self.pool())
+                .await?;
         Ok(found.is_some())
     }
 }

@@ -58,8 +58,12 @@ pub struct BadEvent(String);
 pub fn from_json(room_id: &str, json: &str) -> Result<NewEvent, BadEvent> {
     let f: Fields<'_> = serde_json::from_str(json).map_err(|e| BadEvent(e.to_string()))?;
     let event_id = f.event_id.ok_or_else(|| BadEvent("no event_id".into()))?;
-    let sender = f.sender.ok_or_else(|| BadEvent(format!("{event_id} has no sender")))?;
-    let content = f.content.map_or_else(|| "{}".to_owned(), |c| c.get().to_owned());
+    let sender = f
+        .sender
+        .ok_or_else(|| BadEvent(format!("{event_id} has no sender")))?;
+    let content = f
+        .content
+        .map_or_else(|| "{}".to_owned(), |c| c.get().to_owned());
     let mut event = NewEvent {
         room_id: room_id.to_owned(),
         event_id,
@@ -110,7 +114,11 @@ fn index_content(e: &mut NewEvent) {
 }
 
 /// A timeline event as matrix-sdk hands it over, decrypted where it could.
-pub fn from_timeline(room_id: &str, own_user_id: &str, ev: &TimelineEvent) -> Result<NewEvent, BadEvent> {
+pub fn from_timeline(
+    room_id: &str,
+    own_user_id: &str,
+    ev: &TimelineEvent,
+) -> Result<NewEvent, BadEvent> {
     let mut event = match &ev.kind {
         TimelineEventKind::PlainText { event } => from_json(room_id, event.json().get())?,
         TimelineEventKind::UnableToDecrypt { event, utd_info } => {
@@ -123,7 +131,10 @@ pub fn from_timeline(room_id: &str, own_user_id: &str, ev: &TimelineEvent) -> Re
             // matrix-sdk gives the cleartext event; the ciphertext is not kept.
             let mut e = from_json(room_id, d.event.json().get())?;
             let session_id = d.encryption_info.session_id().map(str::to_owned);
-            e.decrypted_type = Some(std::mem::replace(&mut e.event_type, "m.room.encrypted".to_owned()));
+            e.decrypted_type = Some(std::mem::replace(
+                &mut e.event_type,
+                "m.room.encrypted".to_owned(),
+            ));
             e.decrypted = Some(std::mem::replace(
                 &mut e.content,
                 serde_json::json!({"algorithm": "m.megolm.v1.aes-sha2", "session_id": session_id})
@@ -141,8 +152,10 @@ pub fn from_timeline(room_id: &str, own_user_id: &str, ev: &TimelineEvent) -> Re
 /// Which unread counters an event raises, from its push actions.
 pub fn unread_type_of(e: &NewEvent, own_user_id: &str, actions: Option<&[Action]>) -> i64 {
     let effective_type = e.decrypted_type.as_deref().unwrap_or(&e.event_type);
-    let counts = matches!(effective_type, "m.room.message" | "m.sticker" | "m.poll.start" | "m.room.encrypted")
-        && e.sender != own_user_id
+    let counts = matches!(
+        effective_type,
+        "m.room.message" | "m.sticker" | "m.poll.start" | "m.room.encrypted"
+    ) && e.sender != own_user_id
         && e.state_key.is_none()
         && e.relation_type.as_deref() != Some("m.replace");
     if !counts {
@@ -211,7 +224,11 @@ mod tests {
         assert!(from_json("!r:x", r#"{"type":"m.room.message","sender":"@a:x"}"#).is_err());
         assert!(from_json("!r:x", r#"{"event_id":"$1","type":"m.room.message"}"#).is_err());
         // Content that is not an object is stored as is, without relations.
-        let odd = from_json("!r:x", r#"{"event_id":"$1","sender":"@a:x","type":"t","content":[1]}"#).unwrap();
+        let odd = from_json(
+            "!r:x",
+            r#"{"event_id":"$1","sender":"@a:x","type":"t","content":[1]}"#,
+        )
+        .unwrap();
         assert_eq!(odd.content, "[1]");
     }
 

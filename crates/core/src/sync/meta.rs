@@ -19,7 +19,8 @@ pub struct Hero {
 
 /// Which DM partner each room is with, from the `m.direct` account data.
 pub fn dm_partners(m_direct: Option<&str>) -> HashMap<String, String> {
-    let Some(parsed) = m_direct.and_then(|c| serde_json::from_str::<HashMap<String, Vec<String>>>(c).ok())
+    let Some(parsed) =
+        m_direct.and_then(|c| serde_json::from_str::<HashMap<String, Vec<String>>>(c).ok())
     else {
         return HashMap::new();
     };
@@ -40,7 +41,11 @@ struct Member {
 
 fn text_field(content: Option<&str>, field: &str) -> Option<String> {
     let v: Value = serde_json::from_str(content?).ok()?;
-    v.get(field)?.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    v.get(field)?
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// Builds a name like "Alice", "Alice and Bob" or "Alice, Bob and 3 others".
@@ -53,7 +58,11 @@ pub fn name_from_members(names: &[String], others: usize) -> Option<String> {
             let (last, rest) = many.split_last()?;
             Some(format!("{} and {last}", rest.join(", ")))
         }
-        (some, n) => Some(format!("{} and {n} other{}", some.join(", "), if n == 1 { "" } else { "s" })),
+        (some, n) => Some(format!(
+            "{} and {n} other{}",
+            some.join(", "),
+            if n == 1 { "" } else { "s" }
+        )),
     }
 }
 
@@ -66,18 +75,39 @@ pub async fn compute(
     summary: Option<&str>,
 ) -> StoreResult<RoomMeta> {
     let create = state::content(tx, room_id, "m.room.create", "").await?;
-    let name = text_field(state::content(tx, room_id, "m.room.name", "").await?.as_deref(), "name");
-    let alias =
-        text_field(state::content(tx, room_id, "m.room.canonical_alias", "").await?.as_deref(), "alias");
-    let topic = text_field(state::content(tx, room_id, "m.room.topic", "").await?.as_deref(), "topic");
-    let avatar = text_field(state::content(tx, room_id, "m.room.avatar", "").await?.as_deref(), "url");
+    let name = text_field(
+        state::content(tx, room_id, "m.room.name", "")
+            .await?
+            .as_deref(),
+        "name",
+    );
+    let alias = text_field(
+        state::content(tx, room_id, "m.room.canonical_alias", "")
+            .await?
+            .as_deref(),
+        "alias",
+    );
+    let topic = text_field(
+        state::content(tx, room_id, "m.room.topic", "")
+            .await?
+            .as_deref(),
+        "topic",
+    );
+    let avatar = text_field(
+        state::content(tx, room_id, "m.room.avatar", "")
+            .await?
+            .as_deref(),
+        "url",
+    );
     let encryption = state::content(tx, room_id, "m.room.encryption", "").await?;
     let tombstone = state::content(tx, room_id, "m.room.tombstone", "").await?;
     let room_type = text_field(create.as_deref(), "type");
 
     let member = async |tx: &mut Tx, user_id: &str| -> StoreResult<Member> {
         let content = state::content(tx, room_id, "m.room.member", user_id).await?;
-        Ok(content.and_then(|c| serde_json::from_str(&c).ok()).unwrap_or_default())
+        Ok(content
+            .and_then(|c| serde_json::from_str(&c).ok())
+            .unwrap_or_default())
     };
 
     let (name, quality) = if let Some(name) = name {
@@ -89,7 +119,9 @@ pub async fn compute(
         for hero in heroes.iter().filter(|h| h.user_id != own_user_id) {
             let m = member(tx, &hero.user_id).await?;
             names.push(
-                m.displayname.or_else(|| hero.display_name.clone()).unwrap_or_else(|| hero.user_id.clone()),
+                m.displayname
+                    .or_else(|| hero.display_name.clone())
+                    .unwrap_or_else(|| hero.user_id.clone()),
             );
         }
         let counted: usize = summary
@@ -107,21 +139,22 @@ pub async fn compute(
         }
     };
 
-    let dm_user_id = dm_user_id
-        .map(str::to_owned)
-        .or_else(|| match heroes {
-            // An unnamed two-person room reads as a DM even without m.direct.
-            [only] if quality == name_quality::PARTICIPANTS && only.user_id != own_user_id => {
-                Some(only.user_id.clone())
-            }
-            _ => None,
-        });
+    let dm_user_id = dm_user_id.map(str::to_owned).or_else(|| match heroes {
+        // An unnamed two-person room reads as a DM even without m.direct.
+        [only] if quality == name_quality::PARTICIPANTS && only.user_id != own_user_id => {
+            Some(only.user_id.clone())
+        }
+        _ => None,
+    });
     let (avatar, explicit_avatar) = match avatar {
         Some(a) => (Some(a), true),
         None => match &dm_user_id {
             Some(dm) => {
                 let m = member(tx, dm).await?;
-                let hero_avatar = heroes.iter().find(|h| &h.user_id == dm).and_then(|h| h.avatar_url.clone());
+                let hero_avatar = heroes
+                    .iter()
+                    .find(|h| &h.user_id == dm)
+                    .and_then(|h| h.avatar_url.clone());
                 (m.avatar_url.or(hero_avatar), false)
             }
             None => (None, false),
@@ -152,11 +185,26 @@ mod tests {
     fn names_from_members() {
         let n = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(name_from_members(&[], 0), None);
-        assert_eq!(name_from_members(&n(&["Alice"]), 0).as_deref(), Some("Alice"));
-        assert_eq!(name_from_members(&n(&["Alice", "Bob"]), 0).as_deref(), Some("Alice and Bob"));
-        assert_eq!(name_from_members(&n(&["A", "B", "C"]), 0).as_deref(), Some("A, B and C"));
-        assert_eq!(name_from_members(&n(&["A", "B"]), 1).as_deref(), Some("A, B and 1 other"));
-        assert_eq!(name_from_members(&n(&["A", "B"]), 5).as_deref(), Some("A, B and 5 others"));
+        assert_eq!(
+            name_from_members(&n(&["Alice"]), 0).as_deref(),
+            Some("Alice")
+        );
+        assert_eq!(
+            name_from_members(&n(&["Alice", "Bob"]), 0).as_deref(),
+            Some("Alice and Bob")
+        );
+        assert_eq!(
+            name_from_members(&n(&["A", "B", "C"]), 0).as_deref(),
+            Some("A, B and C")
+        );
+        assert_eq!(
+            name_from_members(&n(&["A", "B"]), 1).as_deref(),
+            Some("A, B and 1 other")
+        );
+        assert_eq!(
+            name_from_members(&n(&["A", "B"]), 5).as_deref(),
+            Some("A, B and 5 others")
+        );
     }
 
     #[test]

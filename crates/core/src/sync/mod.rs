@@ -7,11 +7,7 @@ pub mod meta;
 pub mod process;
 pub mod synthetic;
 
-use std::{
-    collections::HashMap,
-    sync::Weak,
-    time::Duration,
-};
+use std::{collections::HashMap, sync::Weak, time::Duration};
 
 use matrix_sdk::{
     Client,
@@ -54,7 +50,9 @@ fn filter() -> Filter {
 pub(crate) async fn run(inner: Weak<Inner>, client: Client, user_id: String) {
     let mut errors: u32 = 0;
     loop {
-        let Some(backend) = inner.upgrade() else { return };
+        let Some(backend) = inner.upgrade() else {
+            return;
+        };
         let since = match backend.store.account().await {
             Ok(a) => a.map(|a| a.next_batch).filter(|t| !t.is_empty()),
             Err(e) => {
@@ -65,11 +63,17 @@ pub(crate) async fn run(inner: Weak<Inner>, client: Client, user_id: String) {
         drop(backend);
         let settings = SyncSettings::new()
             .filter(filter())
-            .timeout(if since.is_some() { LONG_POLL } else { Duration::ZERO })
+            .timeout(if since.is_some() {
+                LONG_POLL
+            } else {
+                Duration::ZERO
+            })
             .token(SyncToken::from_optional_token(since.clone()));
         let result = match client.sync_once(settings).await {
             Ok(resp) => {
-                let Some(backend) = inner.upgrade() else { return };
+                let Some(backend) = inner.upgrade() else {
+                    return;
+                };
                 handle_response(&backend, &client, &user_id, since.as_deref(), &resp)
                     .await
                     .map_err(|e| format!("storing the sync response failed: {e}"))
@@ -90,7 +94,9 @@ pub(crate) async fn run(inner: Weak<Inner>, client: Client, user_id: String) {
                 Err(e.to_string())
             }
         };
-        let Some(backend) = inner.upgrade() else { return };
+        let Some(backend) = inner.upgrade() else {
+            return;
+        };
         match result {
             Ok(()) => {
                 if errors > 0 {
@@ -128,7 +134,8 @@ fn backoff(errors: u32) -> Duration {
 
 fn is_token_revoked(e: &matrix_sdk::Error) -> bool {
     use matrix_sdk::ruma::api::error::ErrorKind;
-    e.client_api_error_kind().is_some_and(|k| matches!(k, ErrorKind::UnknownToken(_)))
+    e.client_api_error_kind()
+        .is_some_and(|k| matches!(k, ErrorKind::UnknownToken(_)))
 }
 
 async fn handle_response(
@@ -156,7 +163,13 @@ async fn handle_response(
                 joined_member_count: Some(room.joined_members_count() as i64),
                 invited_member_count: Some(room.invited_members_count() as i64),
             };
-            extras.insert(room_id.clone(), RoomExtras { heroes, summary: Some(summary) });
+            extras.insert(
+                room_id.clone(),
+                RoomExtras {
+                    heroes,
+                    summary: Some(summary),
+                },
+            );
             if update.timeline.limited {
                 if let Some(prev_batch) = &update.timeline.prev_batch {
                     if let Some(gap) = fill_gap(&inner.store, &room, prev_batch).await? {
@@ -166,7 +179,13 @@ async fn handle_response(
             }
         }
     }
-    let batch = Batch { since, next_batch: &resp.next_batch, response: resp, extras: &extras, gaps: &gaps };
+    let batch = Batch {
+        since,
+        next_batch: &resp.next_batch,
+        response: resp,
+        extras: &extras,
+        gaps: &gaps,
+    };
     let processed = process::process(&inner.store, user_id, batch).await?;
     if !processed.sync.is_empty() {
         inner.bus.emit(name::SYNC_COMPLETE, &processed.sync).await;
@@ -214,6 +233,11 @@ async fn fill_gap(
         gap.prev_batch = token.clone();
     }
     gap.events.reverse();
-    tracing::debug!(room_id, events = gap.events.len(), complete = gap.complete, "filled sync gap");
+    tracing::debug!(
+        room_id,
+        events = gap.events.len(),
+        complete = gap.complete,
+        "filled sync gap"
+    );
     Ok(Some(gap))
 }

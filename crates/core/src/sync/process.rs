@@ -67,7 +67,12 @@ pub async fn process(store: &Store, own_user_id: &str, batch: Batch<'_>) -> Stor
             account_data::put_global(&mut tx, own_user_id, &data_type, content.get()).await?;
             out.sync.account_data.insert(
                 data_type.clone(),
-                AccountData { user_id: own_user_id.to_owned(), room_id: String::new(), data_type, content },
+                AccountData {
+                    user_id: own_user_id.to_owned(),
+                    room_id: String::new(),
+                    data_type,
+                    content,
+                },
             );
         }
     }
@@ -82,7 +87,11 @@ pub async fn process(store: &Store, own_user_id: &str, batch: Batch<'_>) -> Stor
             .iter()
             .filter_map(|e| RawValue::from_string(e.json().get().to_owned()).ok())
             .collect();
-        let invite = InvitedRoom { room_id: room_id.to_string(), created_at: now, invite_state };
+        let invite = InvitedRoom {
+            room_id: room_id.to_string(),
+            created_at: now,
+            invite_state,
+        };
         invited::put(&mut tx, &invite).await?;
         out.sync.invited_rooms.push(invite);
     }
@@ -103,7 +112,8 @@ pub async fn process(store: &Store, own_user_id: &str, batch: Batch<'_>) -> Stor
             extras,
             gap: batch.gaps.get(room_id),
         };
-        let (sync_room, typing) = process_joined(&mut tx, &ctx, update, &mut spaces_changed).await?;
+        let (sync_room, typing) =
+            process_joined(&mut tx, &ctx, update, &mut spaces_changed).await?;
         if let Some(t) = typing {
             out.typing.push(t);
         }
@@ -116,7 +126,11 @@ pub async fn process(store: &Store, own_user_id: &str, batch: Batch<'_>) -> Stor
             out.sync.space_edges.insert(id.clone(), Vec::new());
         }
         for edge in space::edges(&mut *tx, Some(&ids)).await? {
-            out.sync.space_edges.entry(edge.space_id.clone()).or_default().push(edge);
+            out.sync
+                .space_edges
+                .entry(edge.space_id.clone())
+                .or_default()
+                .push(edge);
         }
         out.sync.top_level_spaces = Some(space::top_level_spaces(&mut *tx).await?);
     }
@@ -155,14 +169,20 @@ async fn process_joined(
         State::After(v) => (v, false),
     };
     for raw in state_events {
-        let Ok(ev) = event::from_json(room_id, raw.json().get()) else { continue };
+        let Ok(ev) = event::from_json(room_id, raw.json().get()) else {
+            continue;
+        };
         let (rowid, _) = store::event::insert(tx, &ev).await?;
         apply_state(tx, ctx, &ev, rowid, &mut out, spaces_changed).await?;
         touched.push(rowid);
     }
 
     let had_timeline = !timeline::is_empty(tx, room_id).await?;
-    let mut prev_batch = if had_timeline { None } else { Some(update.timeline.prev_batch.clone()) };
+    let mut prev_batch = if had_timeline {
+        None
+    } else {
+        Some(update.timeline.prev_batch.clone())
+    };
     let mut gap_events: &[TimelineEvent] = &[];
     if let Some(gap) = ctx.gap {
         gap_events = &gap.events;
@@ -228,8 +248,15 @@ async fn process_joined(
         Some(s) => Some(serde_json::to_string(s)?),
         None => room::lazy_load_summary(tx, room_id).await?,
     };
-    let meta = meta::compute(tx, room_id, ctx.own_user_id, &ctx.extras.heroes, ctx.dm_user_id, summary.as_deref())
-        .await?;
+    let meta = meta::compute(
+        tx,
+        room_id,
+        ctx.own_user_id,
+        &ctx.extras.heroes,
+        ctx.dm_user_id,
+        summary.as_deref(),
+    )
+    .await?;
     if meta.room_type.as_deref() == Some("m.space") && is_new_room {
         spaces_changed.insert(room_id.to_owned());
     }
@@ -258,7 +285,9 @@ async fn apply_state(
     out: &mut SyncRoom,
     spaces_changed: &mut BTreeSet<String>,
 ) -> StoreResult<()> {
-    let Some(state_key) = ev.state_key.as_deref() else { return Ok(()) };
+    let Some(state_key) = ev.state_key.as_deref() else {
+        return Ok(());
+    };
     #[derive(Deserialize, Default)]
     struct StateFields {
         membership: Option<String>,
@@ -270,14 +299,26 @@ async fn apply_state(
         canonical: bool,
     }
     let fields: StateFields = serde_json::from_str(&ev.content).unwrap_or_default();
-    state::set(tx, ctx.room_id, &ev.event_type, state_key, rowid, fields.membership.as_deref()).await?;
-    out.state.entry(ev.event_type.clone()).or_default().insert(state_key.to_owned(), rowid);
+    state::set(
+        tx,
+        ctx.room_id,
+        &ev.event_type,
+        state_key,
+        rowid,
+        fields.membership.as_deref(),
+    )
+    .await?;
+    out.state
+        .entry(ev.event_type.clone())
+        .or_default()
+        .insert(state_key.to_owned(), rowid);
     let has_via = fields.via.as_ref().is_some_and(|v| !v.is_empty());
     match ev.event_type.as_str() {
         "m.space.child" => {
             if has_via {
                 let order = fields.order.unwrap_or_default();
-                space::set_child(tx, ctx.room_id, state_key, rowid, &order, fields.suggested).await?;
+                space::set_child(tx, ctx.room_id, state_key, rowid, &order, fields.suggested)
+                    .await?;
             } else {
                 space::remove_child(tx, ctx.room_id, state_key).await?;
             }
@@ -313,17 +354,24 @@ async fn apply_ephemeral(
     }
     let mut typing = None;
     for raw in ephemeral {
-        let Ok(e) = serde_json::from_str::<Ephemeral>(raw.json().get()) else { continue };
+        let Ok(e) = serde_json::from_str::<Ephemeral>(raw.json().get()) else {
+            continue;
+        };
         match e.kind.as_str() {
             "m.typing" => {
-                let user_ids = e.content.get("user_ids").and_then(|u| serde_json::from_value(u.clone()).ok());
-                typing = Some(Typing { room_id: ctx.room_id.to_owned(), user_ids: user_ids.unwrap_or_default() });
+                let user_ids = e
+                    .content
+                    .get("user_ids")
+                    .and_then(|u| serde_json::from_value(u.clone()).ok());
+                typing = Some(Typing {
+                    room_id: ctx.room_id.to_owned(),
+                    user_ids: user_ids.unwrap_or_default(),
+                });
             }
             "m.receipt" => {
                 let Ok(by_event) = serde_json::from_value::<
                     BTreeMap<String, BTreeMap<String, BTreeMap<String, ReceiptInfo>>>,
-                >(e.content)
-                else {
+                >(e.content) else {
                     continue;
                 };
                 for (event_id, by_type) in by_event {
@@ -353,10 +401,12 @@ async fn apply_ephemeral(
 }
 
 async fn rowid_of(tx: &mut Tx, event_id: &str) -> StoreResult<Option<EventRowId>> {
-    Ok(sqlx::query_scalar("SELECT rowid FROM event WHERE event_id = ?")
-        .bind(event_id)
-        .fetch_optional(&mut **tx)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT rowid FROM event WHERE event_id = ?")
+            .bind(event_id)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
 }
 
 fn type_and_content(json: &RawValue) -> Option<(String, Box<RawValue>)> {
@@ -366,7 +416,9 @@ fn type_and_content(json: &RawValue) -> Option<(String, Box<RawValue>)> {
         kind: String,
         content: Box<RawValue>,
     }
-    serde_json::from_str::<TypeAndContent>(json.get()).ok().map(|t| (t.kind, t.content))
+    serde_json::from_str::<TypeAndContent>(json.get())
+        .ok()
+        .map(|t| (t.kind, t.content))
 }
 
 fn dedup_keep_order(v: &mut Vec<EventRowId>) {
@@ -391,7 +443,8 @@ mod tests {
     const ME: &str = "@me:bench.test";
 
     async fn store() -> (Store, std::path::PathBuf) {
-        let dir = std::env::temp_dir().join(format!("trellis-process-{}", crate::secrets::random_hex(6)));
+        let dir =
+            std::env::temp_dir().join(format!("trellis-process-{}", crate::secrets::random_hex(6)));
         std::fs::create_dir_all(&dir).unwrap();
         let store = Store::open(&dir.join("t.db")).await.unwrap();
         let account = Account {
@@ -409,7 +462,13 @@ mod tests {
 
     async fn run(store: &Store, resp: &SyncResponse) -> Processed {
         let none = HashMap::new();
-        let batch = Batch { since: None, next_batch: &resp.next_batch, response: resp, extras: &none, gaps: &HashMap::new() };
+        let batch = Batch {
+            since: None,
+            next_batch: &resp.next_batch,
+            response: resp,
+            extras: &none,
+            gaps: &HashMap::new(),
+        };
         process(store, ME, batch).await.unwrap()
     }
 
@@ -422,14 +481,20 @@ mod tests {
         let room = &out.sync.rooms["!room0:bench.test"];
         let meta = room.meta.as_ref().unwrap();
         assert_eq!(meta.name.as_deref(), Some("Room 0"));
-        assert_eq!(meta.name_quality, trellis_rpc::model::name_quality::EXPLICIT);
+        assert_eq!(
+            meta.name_quality,
+            trellis_rpc::model::name_quality::EXPLICIT
+        );
         assert_eq!(meta.topic.as_deref(), Some("topic 19"));
         assert_eq!(room.timeline.len(), 20);
         assert_eq!(room.state["m.room.name"].len(), 1);
         // e3 reacts to e2; e6 edits e4.
         let by_id = |id: &str| room.events.iter().find(|e| e.event_id == id).unwrap();
         assert_eq!(by_id("$b0r0e2").reactions.as_ref().unwrap()["👍"], 1);
-        assert_eq!(by_id("$b0r0e4").last_edit_rowid, Some(by_id("$b0r0e6").rowid));
+        assert_eq!(
+            by_id("$b0r0e4").last_edit_rowid,
+            Some(by_id("$b0r0e6").rowid)
+        );
         // The preview is the newest message that is not an edit: e18.
         assert_eq!(meta.preview_event_rowid, by_id("$b0r0e18").rowid);
         // Messages from others count as unread until we read them.
@@ -445,12 +510,16 @@ mod tests {
         run(&store, &resp).await;
         let again = run(&store, &resp).await;
         assert!(again.sync.rooms.values().all(|r| r.timeline.is_empty()));
-        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM timeline").fetch_one(store.pool()).await.unwrap();
-        assert_eq!(rows, 30);
-        let reactions: String = sqlx::query_scalar("SELECT reactions FROM event WHERE event_id = '$b0r1e2'")
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM timeline")
             .fetch_one(store.pool())
             .await
             .unwrap();
+        assert_eq!(rows, 30);
+        let reactions: String =
+            sqlx::query_scalar("SELECT reactions FROM event WHERE event_id = '$b0r1e2'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
         assert_eq!(reactions, r#"{"👍":1}"#);
         std::fs::remove_dir_all(dir).ok();
     }
@@ -484,13 +553,18 @@ mod tests {
         assert_eq!(room.receipts["$b0r0e8"][0].user_id, ME);
         // Only e9 (a topic change, not a message) follows the receipt.
         assert_eq!(room.meta.as_ref().unwrap().unread_messages, 0);
-        let reacted = room.events.iter().find(|e| e.event_id == "$b0r0e3").unwrap();
+        let reacted = room
+            .events
+            .iter()
+            .find(|e| e.event_id == "$b0r0e3")
+            .unwrap();
         assert_eq!(reacted.redacted_by.as_deref(), Some("$redact"));
         // The redacted reaction no longer counts.
-        let target: Option<String> = sqlx::query_scalar("SELECT reactions FROM event WHERE event_id = '$b0r0e2'")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+        let target: Option<String> =
+            sqlx::query_scalar("SELECT reactions FROM event WHERE event_id = '$b0r0e2'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
         assert_eq!(target.as_deref(), Some("{}"));
         std::fs::remove_dir_all(dir).ok();
     }
