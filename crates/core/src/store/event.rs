@@ -26,20 +26,51 @@ pub struct NewEvent {
     pub megolm_session_id: Option<String>,
     pub decryption_error: Option<String>,
     pub unread_type: i64,
+    /// Set on our own events (unsigned.transaction_id) to find their echo.
+    pub transaction_id: Option<String>,
+    /// `LocalContent` as JSON (see `content`).
+    pub local_content: Option<String>,
 }
 
-const COLUMNS: &str = "rowid, room_id, event_id, sender, type, state_key, timestamp, content,
-    decrypted, decrypted_type, unsigned, local_content, transaction_id, redacted_by, relates_to,
-    relation_type, decryption_error, send_error, reactions, last_edit_rowid, unread_type";
+/// The columns `from_row` reads, qualified so joins can use them too.
+pub const COLUMNS: &str = "event.rowid, event.room_id, event.event_id, event.sender,
+    event.type, event.state_key, event.timestamp, event.content, event.decrypted,
+    event.decrypted_type, event.unsigned, event.local_content, event.transaction_id,
+    event.redacted_by, event.relates_to, event.relation_type, event.decryption_error,
+    event.send_error, event.reactions, event.last_edit_rowid, event.unread_type";
 
 /// Inserts the event unless we have it already; returns its rowid and
 /// whether it was new. Replays after a crash therefore change nothing.
 pub async fn insert(tx: &mut Tx, e: &NewEvent) -> StoreResult<(EventRowId, bool)> {
+    if let Some(txn_id) = &e.transaction_id {
+        // Our own event coming back: it takes over its local echo's row.
+        let echo: Option<EventRowId> = sqlx::query_scalar(
+            "UPDATE OR IGNORE event SET event_id = ?, type = ?, timestamp = ?, content = ?, decrypted = ?,
+                decrypted_type = ?, unsigned = ?, megolm_session_id = ?, send_error = NULL,
+                local_content = COALESCE(?, local_content)
+             WHERE transaction_id = ? AND event_id LIKE '~%' RETURNING rowid",
+        )
+        .bind(&e.event_id)
+        .bind(&e.event_type)
+        .bind(e.timestamp)
+        .bind(&e.content)
+        .bind(&e.decrypted)
+        .bind(&e.decrypted_type)
+        .bind(&e.unsigned)
+        .bind(&e.megolm_session_id)
+        .bind(&e.local_content)
+        .bind(txn_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(rowid) = echo {
+            return Ok((rowid, true));
+        }
+    }
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content,
             decrypted, decrypted_type, unsigned, redacts, relates_to, relation_type, reaction_key,
-            megolm_session_id, decryption_error, unread_type)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            megolm_session_id, decryption_error, unread_type, local_content)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (event_id) DO NOTHING
          RETURNING rowid",
     )
@@ -60,6 +91,7 @@ pub async fn insert(tx: &mut Tx, e: &NewEvent) -> StoreResult<(EventRowId, bool)
     .bind(&e.megolm_session_id)
     .bind(&e.decryption_error)
     .bind(e.unread_type)
+    .bind(&e.local_content)
     .fetch_optional(&mut **tx)
     .await?;
     if let Some(rowid) = inserted {
@@ -102,36 +134,41 @@ fn raw(text: Option<String>) -> StoreResult<Option<Box<RawValue>>> {
 }
 
 pub fn from_row(r: &SqliteRow) -> StoreResult<Event> {
-    let local_content: Option<String> = r.get(11);
-    let reactions: Option<String> = r.get(18);
+    from_row_at(r, 0)
+}
+
+/// Reads an event whose `COLUMNS` start at column `at` of the row.
+pub fn from_row_at(r: &SqliteRow, at: usize) -> StoreResult<Event> {
+    let local_content: Option<String> = r.get(at + 11);
+    let reactions: Option<String> = r.get(at + 18);
     Ok(Event {
-        rowid: r.get(0),
+        rowid: r.get(at),
         timeline_rowid: 0,
-        room_id: r.get(1),
-        event_id: r.get(2),
-        sender: r.get(3),
-        event_type: r.get(4),
-        state_key: r.get(5),
-        timestamp: r.get(6),
-        content: RawValue::from_string(r.get(7))?,
-        decrypted: raw(r.get(8))?,
-        decrypted_type: r.get(9),
-        unsigned: raw(r.get(10))?,
+        room_id: r.get(at + 1),
+        event_id: r.get(at + 2),
+        sender: r.get(at + 3),
+        event_type: r.get(at + 4),
+        state_key: r.get(at + 5),
+        timestamp: r.get(at + 6),
+        content: RawValue::from_string(r.get(at + 7))?,
+        decrypted: raw(r.get(at + 8))?,
+        decrypted_type: r.get(at + 9),
+        unsigned: raw(r.get(at + 10))?,
         local_content: local_content
             .map(|t| serde_json::from_str(&t))
             .transpose()?,
-        transaction_id: r.get(12),
-        redacted_by: r.get(13),
-        relates_to: r.get(14),
-        relation_type: r.get(15),
-        decryption_error: r.get(16),
-        send_error: r.get(17),
+        transaction_id: r.get(at + 12),
+        redacted_by: r.get(at + 13),
+        relates_to: r.get(at + 14),
+        relation_type: r.get(at + 15),
+        decryption_error: r.get(at + 16),
+        send_error: r.get(at + 17),
         reactions: reactions
             .map(|t| serde_json::from_str(&t))
             .transpose()?
             .filter(|m: &std::collections::BTreeMap<String, i64>| !m.is_empty()),
-        last_edit_rowid: r.get(19),
-        unread_type: r.get(20),
+        last_edit_rowid: r.get(at + 19),
+        unread_type: r.get(at + 20),
         sticky_duration_ms: None,
     })
 }
@@ -144,4 +181,89 @@ impl super::Store {
             .await?;
         Ok(found.is_some())
     }
+}
+
+pub async fn by_event_id<'e, E: sqlx::SqliteExecutor<'e>>(db: E, event_id: &str) -> StoreResult<Option<Event>> {
+    let sql = format!("SELECT {COLUMNS} FROM event WHERE event_id = ?");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(event_id).fetch_optional(db).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn by_transaction_id<'e, E: sqlx::SqliteExecutor<'e>>(db: E, txn_id: &str) -> StoreResult<Option<Event>> {
+    let sql = format!("SELECT {COLUMNS} FROM event WHERE transaction_id = ?");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(txn_id).fetch_optional(db).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Stores an event of ours before it is sent: its id is `~` + the
+/// transaction id until the homeserver gives it a real one.
+pub async fn insert_local_echo(tx: &mut Tx, e: &NewEvent, txn_id: &str) -> StoreResult<EventRowId> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content,
+            unsigned, transaction_id, redacts, relates_to, relation_type, reaction_key, local_content)
+         VALUES (?, ?, ?, ?, NULL, ?, ?, NULL, ?, ?, ?, ?, ?, ?)
+         RETURNING rowid",
+    )
+    .bind(&e.room_id)
+    .bind(format!("~{txn_id}"))
+    .bind(&e.sender)
+    .bind(&e.event_type)
+    .bind(e.timestamp)
+    .bind(&e.content)
+    .bind(txn_id)
+    .bind(&e.redacts)
+    .bind(&e.relates_to)
+    .bind(&e.relation_type)
+    .bind(&e.reaction_key)
+    .bind(&e.local_content)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Gives a sent local echo its real id. If sync already stored the remote
+/// echo as a row of its own, that row wins and the echo goes.
+pub async fn mark_sent(tx: &mut Tx, rowid: EventRowId, event_id: &str) -> StoreResult<EventRowId> {
+    let updated = sqlx::query(
+        "UPDATE OR IGNORE event SET event_id = ?, send_error = NULL WHERE rowid = ? AND event_id LIKE '~%'",
+    )
+    .bind(event_id)
+    .bind(rowid)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() > 0 {
+        return Ok(rowid);
+    }
+    let existing: Option<EventRowId> = sqlx::query_scalar("SELECT rowid FROM event WHERE event_id = ?")
+        .bind(event_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match existing {
+        Some(other) if other != rowid => {
+            sqlx::query("DELETE FROM event WHERE rowid = ? AND event_id LIKE '~%'")
+                .bind(rowid)
+                .execute(&mut **tx)
+                .await?;
+            Ok(other)
+        }
+        _ => Ok(rowid),
+    }
+}
+
+pub async fn set_send_error(tx: &mut Tx, rowid: EventRowId, error: Option<&str>) -> StoreResult<()> {
+    sqlx::query("UPDATE event SET send_error = ? WHERE rowid = ?")
+        .bind(error)
+        .bind(rowid)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Local echoes still waiting to be sent, oldest first: (rowid, room_id).
+pub async fn unsent<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> StoreResult<Vec<(EventRowId, String)>> {
+    let rows = sqlx::query(
+        "SELECT rowid, room_id FROM event WHERE event_id LIKE '~%' AND send_error IS NULL ORDER BY rowid",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }

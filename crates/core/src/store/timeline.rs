@@ -1,6 +1,7 @@
 //! The `timeline` table: each room's events in display order.
 
-use trellis_rpc::model::{EventRowId, TimelineRowTuple};
+use sqlx::Row;
+use trellis_rpc::model::{Event, EventRowId, TimelineRowId, TimelineRowTuple};
 
 use super::{StoreResult, Tx};
 
@@ -52,4 +53,54 @@ impl super::Store {
                 .await?;
         Ok(found.is_some())
     }
+}
+
+/// Puts an event before everything in every timeline (events fetched by
+/// back-pagination, newest first), unless it is in the timeline already.
+/// Rowids below the global minimum keep each room's order by rowid.
+pub async fn prepend(
+    tx: &mut Tx,
+    room_id: &str,
+    event_rowid: EventRowId,
+) -> StoreResult<Option<TimelineRowTuple>> {
+    let rowid: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO timeline (rowid, room_id, event_rowid)
+         VALUES ((SELECT MIN(COALESCE(MIN(rowid), 0), 0) - 1 FROM timeline), ?, ?)
+         ON CONFLICT (event_rowid) DO NOTHING RETURNING rowid",
+    )
+    .bind(room_id)
+    .bind(event_rowid)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(rowid.map(|timeline_rowid| TimelineRowTuple { timeline_rowid, event_rowid }))
+}
+
+/// Up to `limit` timeline events older than `before` (0 = the newest),
+/// newest first, with their timeline rowids.
+pub async fn page<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    room_id: &str,
+    before: TimelineRowId,
+    limit: u32,
+) -> StoreResult<Vec<Event>> {
+    let sql = format!(
+        "SELECT timeline.rowid, {} FROM timeline JOIN event ON event.rowid = timeline.event_rowid
+         WHERE timeline.room_id = ? AND (? = 0 OR timeline.rowid < ?)
+         ORDER BY timeline.rowid DESC LIMIT ?",
+        super::event::COLUMNS
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(room_id)
+        .bind(before)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let mut e = super::event::from_row_at(r, 1)?;
+            e.timeline_rowid = r.get(0);
+            Ok(e)
+        })
+        .collect()
 }

@@ -82,13 +82,21 @@ pub fn from_json(room_id: &str, json: &str) -> Result<NewEvent, BadEvent> {
         megolm_session_id: None,
         decryption_error: None,
         unread_type: 0,
+        transaction_id: f.unsigned.and_then(|u| {
+            #[derive(Deserialize)]
+            struct Unsigned {
+                transaction_id: Option<String>,
+            }
+            serde_json::from_str::<Unsigned>(u.get()).ok()?.transaction_id
+        }),
+        local_content: None,
     };
     index_content(&mut event);
     Ok(event)
 }
 
 /// Fills the relation and redaction columns from the (decrypted) content.
-fn index_content(e: &mut NewEvent) {
+pub(crate) fn index_content(e: &mut NewEvent) {
     let source = e.decrypted.as_deref().unwrap_or(&e.content);
     let c: ContentFields = serde_json::from_str(source).unwrap_or_default();
     if e.redacts.is_none() && e.event_type == "m.room.redaction" {
