@@ -100,6 +100,9 @@ def test_paginate_a_thousand_messages_matches_the_server(backend, synapse, regis
     timeline_ids = [e["timeline_rowid"] for e in events]
     assert all(a > b for a, b in zip(timeline_ids, timeline_ids[1:])), "timeline_rowid not strictly decreasing"
 
+    newest = backend.request("paginate", {"room_id": room_id, "limit": 50}, timeout=60)  # no max_timeline_id
+    assert [e["event_id"] for e in newest["events"]] == [e["event_id"] for e in events[:50]]
+
     # Everything is stored now: the same walk again comes from our database, unchanged.
     again, pages_again = paginate_all(backend, room_id)
     assert [e["event_id"] for e in again] == [e["event_id"] for e in events]
