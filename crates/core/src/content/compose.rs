@@ -26,15 +26,17 @@ pub fn markdown_to_content(text: &str) -> Value {
     if mentions_room(text) {
         mentions["room"] = Value::Bool(true);
     }
-    let events = with_spoilers(Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES).map(
-        |ev| match ev {
-            // Typed HTML is shown as typed, not interpreted.
-            Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
-            // Chat convention: a newline is a line break.
-            Event::SoftBreak => Event::HardBreak,
-            other => other,
-        },
-    ));
+    let events = with_spoilers(
+        Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES).map(|ev| {
+            match ev {
+                // Typed HTML is shown as typed, not interpreted.
+                Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+                // Chat convention: a newline is a line break.
+                Event::SoftBreak => Event::HardBreak,
+                other => other,
+            }
+        }),
+    );
     for ev in &events {
         if let Event::Start(Tag::Link { dest_url, .. }) = ev {
             if let Some(Pill::User(id)) = Pill::parse(dest_url) {

@@ -3,18 +3,19 @@
 //! UI needs to know about it). Outgoing: `markdown_to_content` turns the
 //! composer's markdown into message content.
 //!
-//! Sanitizing is ammonia with the Matrix spec's allowlist (`sanitize`),
-//! then our own writer (`render`) that caps nesting and marks pills; both
-//! work on the same parsed tree, from which `to_markdown` also recovers the
-//! `edit_source`.
+//! Sanitizing is ammonia with the Matrix spec's allowlist (`sanitize`); its
+//! output is read back into a depth-capped tree (`tree`), written out with
+//! pills marked (`render`) and turned into the `edit_source` markdown
+//! (`to_markdown`).
 
-mod compose;
+pub mod compose;
 mod escape;
 mod pill;
 mod plain;
 mod render;
 mod sanitize;
 mod to_markdown;
+mod tree;
 pub mod upgrade;
 
 use serde_json::Value;
@@ -74,7 +75,7 @@ pub fn local_content(
             lc.sanitized_html = rendered.html;
             lc.has_math = rendered.has_math;
             lc.edit_source = format!("{prefix}{}", to_markdown::to_markdown(&root));
-            render::text_content(&root)
+            root.text()
         }
         None => {
             let text = match plain::strip_reply_fallback(body).filter(|_| is_reply) {

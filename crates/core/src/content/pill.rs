@@ -8,7 +8,10 @@ pub enum Pill {
     RoomAlias(String),
     RoomId(String),
     /// An event, with the room (ID or alias) it is in.
-    Event { room: String, event_id: String },
+    Event {
+        room: String,
+        event_id: String,
+    },
 }
 
 impl Pill {
@@ -19,7 +22,10 @@ impl Pill {
             let path = rest.split('?').next().unwrap_or_default();
             let mut parts = path.splitn(2, '/');
             let first = decode(parts.next()?)?;
-            let second = parts.next().map(decode).transpose()?;
+            let second = match parts.next() {
+                Some(part) => Some(decode(part)?),
+                None => None,
+            };
             return Self::from_ids(first, second);
         }
         let rest = strip_prefix_ignore_case(href, "matrix:")?;
@@ -31,7 +37,10 @@ impl Pill {
             _ => return None,
         };
         let sigil = sigil_of(kind)?;
-        let event = event.map(|e| decode(e).map(|e| format!("${e}"))).transpose()?;
+        let event = match event {
+            Some(e) => Some(format!("${}", decode(e)?)),
+            None => None,
+        };
         Self::from_ids(format!("{sigil}{}", decode(id)?), event)
     }
 
@@ -44,7 +53,10 @@ impl Pill {
             ('#', None) => Some(Self::RoomAlias(first)),
             ('!', None) => Some(Self::RoomId(first)),
             ('!' | '#', Some(event_id)) if event_id.starts_with('$') && event_id.len() > 1 => {
-                Some(Self::Event { room: first, event_id })
+                Some(Self::Event {
+                    room: first,
+                    event_id,
+                })
             }
             _ => None,
         }
@@ -87,7 +99,8 @@ fn sigil_of(kind: &str) -> Option<char> {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 fn decode(part: &str) -> Option<String> {
@@ -122,11 +135,17 @@ mod tests {
         );
         assert_eq!(
             Pill::parse("https://matrix.to/#/!abc:example.org/$ev?via=x"),
-            Some(Pill::Event { room: "!abc:example.org".into(), event_id: "$ev".into() })
+            Some(Pill::Event {
+                room: "!abc:example.org".into(),
+                event_id: "$ev".into()
+            })
         );
         assert_eq!(Pill::parse("https://matrix.to/#/@alice"), None);
         assert_eq!(Pill::parse("https://matrix.to/#/@alice:x/$ev"), None);
-        assert_eq!(Pill::parse("https://example.org/#/@alice:example.org"), None);
+        assert_eq!(
+            Pill::parse("https://example.org/#/@alice:example.org"),
+            None
+        );
     }
 
     #[test]
@@ -137,7 +156,10 @@ mod tests {
         );
         assert_eq!(
             Pill::parse("matrix:roomid/abc:example.org/e/ev?via=x"),
-            Some(Pill::Event { room: "!abc:example.org".into(), event_id: "$ev".into() })
+            Some(Pill::Event {
+                room: "!abc:example.org".into(),
+                event_id: "$ev".into()
+            })
         );
         assert_eq!(
             Pill::parse("matrix:r/room:example.org"),

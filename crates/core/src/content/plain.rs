@@ -61,7 +61,9 @@ pub fn strip_reply_fallback(body: &str) -> Option<&str> {
 /// A short message of emoji only, shown in a large font.
 pub fn is_big_emoji(body: &str) -> bool {
     let body = body.trim();
-    !body.is_empty() && body.len() < 100 && body.chars().all(|c| is_emoji_part(c) || c == ' ')
+    !body.is_empty()
+        && body.len() < 100
+        && body.chars().all(|c| is_emoji_part(c) || c == ' ')
         && body.chars().any(is_pictograph)
 }
 
@@ -81,7 +83,10 @@ fn is_pictograph(c: char) -> bool {
 /// selectors, tags and keycap bases.
 fn is_emoji_part(c: char) -> bool {
     is_pictograph(c)
-        || matches!(c as u32, 0x200D | 0xFE0E | 0xFE0F | 0x20E3 | 0xE0020..=0xE007F)
+        || matches!(
+            c as u32,
+            0x200D | 0xFE0E | 0xFE0F | 0x20E3 | 0xE0020..=0xE007F
+        )
         || c.is_ascii_digit()
         || matches!(c, '#' | '*')
 }
@@ -101,15 +106,26 @@ mod tests {
             linkify("mail bob@example.org"),
             "mail <a href=\"mailto:bob@example.org\" rel=\"noopener noreferrer\">bob@example.org</a>"
         );
-        assert_eq!(linkify("javascript://%0Aalert(1)"), "javascript://%0Aalert(1)");
-        assert!(linkify("hi https://matrix.to/#/@bob:example.org")
-            .contains("class=\"mx-pill mx-pill-user\" data-mx-pill=\"@bob:example.org\""));
+        assert_eq!(
+            linkify("javascript://%0Aalert(1)"),
+            "javascript://%0Aalert(1)"
+        );
+        assert!(
+            linkify("hi https://matrix.to/#/@bob:example.org")
+                .contains("class=\"mx-pill mx-pill-user\" data-mx-pill=\"@bob:example.org\"")
+        );
     }
 
     #[test]
     fn reply_fallbacks_are_cut() {
-        assert_eq!(strip_reply_fallback("> <@a:x> hi\n> there\n\nanswer"), Some("answer"));
-        assert_eq!(strip_reply_fallback("> <@a:x> hi\n\nanswer\n> not fallback"), Some("answer\n> not fallback"));
+        assert_eq!(
+            strip_reply_fallback("> <@a:x> hi\n> there\n\nanswer"),
+            Some("answer")
+        );
+        assert_eq!(
+            strip_reply_fallback("> <@a:x> hi\n\nanswer\n> not fallback"),
+            Some("answer\n> not fallback")
+        );
         assert_eq!(strip_reply_fallback("no quote"), None);
     }
 

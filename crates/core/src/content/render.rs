@@ -1,16 +1,18 @@
-//! Writes the cleaned DOM back out as HTML: nesting capped, Matrix links
+//! Writes the cleaned tree out as the HTML the UI renders: Matrix links
 //! marked as pills, images without a loadable source reduced to their alt
-//! text. Only elements and attributes ammonia kept, plus our pill markings,
-//! are written; text and attribute values are always escaped.
+//! text. Only allowlisted elements and attributes, plus the pill markings,
+//! are written, and text and attribute values are always escaped, so the
+//! result holds whatever the tree was read from.
 
-use ammonia::rcdom::{Handle, NodeData};
-
-use super::{escape::push_escaped, pill::Pill};
+use super::{
+    escape::push_escaped,
+    pill::Pill,
+    sanitize::{TAG_ATTRIBUTES, TAGS},
+    tree::{Element, Node, is_void},
+};
 
 /// Elements nested deeper than this are dropped; their text is kept.
 pub const MAX_DEPTH: usize = 100;
-
-const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
 
 /// What rendering found out besides the HTML itself.
 #[derive(Debug, Default)]
@@ -19,68 +21,62 @@ pub struct Rendered {
     pub has_math: bool,
 }
 
-/// Renders the children of ammonia's root node.
-pub fn render(root: &Handle) -> Rendered {
+/// Renders the children of the tree's root.
+pub fn render(root: &Element) -> Rendered {
     let mut r = Rendered::default();
-    for child in root.children.borrow().iter() {
-        write_node(&mut r, child, 0);
-    }
+    write_children(&mut r, root);
     r
 }
 
-fn write_node(r: &mut Rendered, node: &Handle, depth: usize) {
-    let (name, attrs) = match &node.data {
-        NodeData::Text { contents } => return push_escaped(&mut r.html, &contents.borrow()),
-        NodeData::Element { name, attrs, .. } if &*name.ns == HTML_NS && depth < MAX_DEPTH => {
-            (&*name.local, attrs.borrow())
+fn write_children(r: &mut Rendered, e: &Element) {
+    for child in &e.children {
+        match child {
+            Node::Text(t) => push_escaped(&mut r.html, t),
+            Node::Element(c) if TAGS.contains(&c.name.as_str()) => write_element(r, c),
+            Node::Element(c) => push_escaped(&mut r.html, &c.text()),
         }
-        // Too deep (or not HTML, which ammonia never keeps): text only.
-        NodeData::Element { .. } => return push_escaped(&mut r.html, &text_content(node)),
-        _ => return,
-    };
-    let attr = |key: &str| {
-        attrs
-            .iter()
-            .find(|a| &*a.name.local == key)
-            .map(|a| &*a.value)
-    };
-    if name == "img" && attr("src").is_none() {
-        return push_escaped(&mut r.html, attr("alt").unwrap_or_default());
     }
-    r.has_math |= matches!(name, "span" | "div") && attr("data-mx-maths").is_some();
+}
+
+fn write_element(r: &mut Rendered, e: &Element) {
+    let name = e.name.as_str();
+    if name == "img" && e.attr("src").is_none() {
+        return push_escaped(&mut r.html, e.attr("alt").unwrap_or_default());
+    }
+    r.has_math |= matches!(name, "span" | "div") && e.attr("data-mx-maths").is_some();
     r.html.push('<');
     r.html.push_str(name);
-    for a in attrs.iter() {
-        push_attr(&mut r.html, &a.name.local, &a.value);
+    for (key, value) in &e.attrs {
+        if is_output_attribute(name, key) {
+            push_attr(&mut r.html, key, value);
+        }
     }
     if name == "a" {
-        if let Some(pill) = attr("href").and_then(Pill::parse) {
-            push_attr(&mut r.html, "class", pill.class());
-            push_attr(&mut r.html, "data-mx-pill", pill.target());
-            if let Some(event_id) = pill.event_id() {
-                push_attr(&mut r.html, "data-mx-event", event_id);
-            }
+        if let Some(pill) = e.attr("href").and_then(Pill::parse) {
+            push_pill(&mut r.html, &pill);
         }
     }
     r.html.push('>');
-    if matches!(name, "br" | "hr" | "img") {
+    if is_void(name) {
         return;
     }
-    let children = node.children.borrow();
     // The parser drops one newline right after <pre>; keep a leading one.
-    if name == "pre"
-        && children.first().is_some_and(
-            |c| matches!(&c.data, NodeData::Text { contents } if contents.borrow().starts_with('\n')),
-        )
-    {
+    if name == "pre" && matches!(e.children.first(), Some(Node::Text(t)) if t.starts_with('\n')) {
         r.html.push('\n');
     }
-    for child in children.iter() {
-        write_node(r, child, depth + 1);
-    }
+    write_children(r, e);
     r.html.push_str("</");
     r.html.push_str(name);
     r.html.push('>');
+}
+
+/// The class and data attributes by which the UI knows a pill.
+pub fn push_pill(out: &mut String, pill: &Pill) {
+    push_attr(out, "class", pill.class());
+    push_attr(out, "data-mx-pill", pill.target());
+    if let Some(event_id) = pill.event_id() {
+        push_attr(out, "data-mx-event", event_id);
+    }
 }
 
 fn push_attr(out: &mut String, name: &str, value: &str) {
@@ -91,23 +87,11 @@ fn push_attr(out: &mut String, name: &str, value: &str) {
     out.push('"');
 }
 
-/// All text below `node`; iterative, as the subtree may be deep.
-pub fn text_content(node: &Handle) -> String {
-    let mut out = String::new();
-    let mut stack = vec![node.clone()];
-    while let Some(n) = stack.pop() {
-        if let NodeData::Text { contents } = &n.data {
-            out.push_str(&contents.borrow());
-        }
-        stack.extend(n.children.borrow().iter().rev().cloned());
-    }
-    out
-}
-
-/// Whether `attr` may appear on `tag` in our output: ammonia's allowlist,
-/// `rel` on links, and the pill markings.
+/// Whether `attr` may appear on `tag` in our output: the input allowlist,
+/// `rel` on links (always `noopener noreferrer`), and the pill markings
+/// (`class` and `data-mx-*` on links, written only by us).
 pub fn is_output_attribute(tag: &str, attr: &str) -> bool {
-    super::sanitize::TAG_ATTRIBUTES
+    TAG_ATTRIBUTES
         .iter()
         .any(|(t, attrs)| *t == tag && attrs.contains(&attr))
         || (tag == "a" && matches!(attr, "rel" | "class" | "data-mx-pill" | "data-mx-event"))

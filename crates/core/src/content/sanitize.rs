@@ -7,13 +7,49 @@ use std::{
     sync::LazyLock,
 };
 
-use ammonia::{Builder, UrlRelative, rcdom::Handle};
+use ammonia::{Builder, UrlRelative};
+
+use super::tree::{self, Element};
 
 /// Tags kept from `formatted_body` (the spec's list, `font` and `mx-reply` aside).
 pub const TAGS: &[&str] = &[
-    "del", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "p", "a", "ul", "ol", "sup", "sub",
-    "li", "b", "i", "u", "strong", "em", "s", "code", "hr", "br", "div", "table", "thead", "tbody",
-    "tr", "th", "td", "caption", "pre", "span", "img", "details", "summary",
+    "del",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "p",
+    "a",
+    "ul",
+    "ol",
+    "sup",
+    "sub",
+    "li",
+    "b",
+    "i",
+    "u",
+    "strong",
+    "em",
+    "s",
+    "code",
+    "hr",
+    "br",
+    "div",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "pre",
+    "span",
+    "img",
+    "details",
+    "summary",
 ];
 
 /// Attributes kept per tag; values are checked further in `filter_attribute`.
@@ -22,12 +58,22 @@ pub const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("img", &["src", "width", "height", "alt", "title"]),
     ("ol", &["start"]),
     ("code", &["class"]),
-    ("span", &["data-mx-bg-color", "data-mx-color", "data-mx-spoiler", "data-mx-maths"]),
+    (
+        "span",
+        &[
+            "data-mx-bg-color",
+            "data-mx-color",
+            "data-mx-spoiler",
+            "data-mx-maths",
+        ],
+    ),
     ("div", &["data-mx-maths"]),
 ];
 
 /// Schemes a link may use.
 pub const LINK_SCHEMES: &[&str] = &["https", "http", "ftp", "mailto", "magnet", "matrix"];
+
+const MEDIA_PREFIX: &str = "_gomuks/media/";
 
 /// Where the UI loads `mxc://server/id` media from (served by the backend).
 pub fn media_url(mxc: &str) -> Option<String> {
@@ -41,7 +87,7 @@ pub fn media_url(mxc: &str) -> Option<String> {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
-    (server_ok && id_ok).then(|| format!("_gomuks/media/{server}/{id}?encrypted=false"))
+    (server_ok && id_ok).then(|| format!("{MEDIA_PREFIX}{server}/{id}?encrypted=false"))
 }
 
 static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
@@ -55,8 +101,10 @@ static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         )
         // mxc is only for img src; filter_attribute drops it from links.
         .url_schemes(LINK_SCHEMES.iter().copied().chain(["mxc"]).collect())
-        // A relative href would resolve against the UI's own origin.
-        .url_relative(UrlRelative::Deny)
+        // The only relative URLs are the media URLs filter_attribute wrote
+        // (ammonia looks at them after the filter); others would resolve
+        // against the UI's own origin.
+        .url_relative(UrlRelative::Custom(Box::new(only_media_urls)))
         .link_rel(Some("noopener noreferrer"))
         // Reply fallbacks are gone with their contents, like script and style.
         .clean_content_tags(["script", "style", "mx-reply"].into_iter().collect())
@@ -65,14 +113,14 @@ static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     b
 });
 
-/// Parses and cleans `html`; the result is the root whose children are kept.
-pub fn clean(html: &str) -> Handle {
-    CLEANER.clean(html).to_dom_node()
+/// Parses and cleans `html` into a tree whose root holds what was kept.
+pub fn clean(html: &str) -> Element {
+    tree::parse(&CLEANER.clean(html).to_string())
 }
 
 fn filter_attribute<'u>(tag: &str, attr: &str, value: &'u str) -> Option<Cow<'u, str>> {
     let keep = match (tag, attr) {
-        ("a", "href") => !is_scheme(value, "mxc"),
+        ("a", "href") => ammonia::Url::parse(value).is_ok_and(|u| u.scheme() != "mxc"),
         ("a", "target") => value == "_blank",
         ("img", "src") => return media_url(value).map(Cow::Owned),
         ("img", "width" | "height") | ("ol", "start") => {
@@ -90,8 +138,8 @@ fn filter_attribute<'u>(tag: &str, attr: &str, value: &'u str) -> Option<Cow<'u,
     keep.then_some(Cow::Borrowed(value))
 }
 
-fn is_scheme(url: &str, scheme: &str) -> bool {
-    ammonia::Url::parse(url).is_ok_and(|u| u.scheme() == scheme)
+fn only_media_urls(url: &str) -> Option<Cow<'_, str>> {
+    url.starts_with(MEDIA_PREFIX).then_some(Cow::Borrowed(url))
 }
 
 fn is_language_class(class: &str) -> bool {
@@ -105,9 +153,7 @@ fn is_language_class(class: &str) -> bool {
 }
 
 fn is_hex_colour(value: &str) -> bool {
-    value.len() == 7
-        && value.starts_with('#')
-        && value[1..].bytes().all(|b| b.is_ascii_hexdigit())
+    value.len() == 7 && value.starts_with('#') && value[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -140,9 +186,17 @@ mod tests {
     #[test]
     fn attribute_values_are_checked() {
         assert!(filter_attribute("span", "data-mx-color", "#00ff00").is_some());
-        for bad in ["red", "#0f0", "#00ff00;background:url(x)", "expression(alert(1))", "#00ff0g"]
-        {
-            assert!(filter_attribute("span", "data-mx-color", bad).is_none(), "{bad}");
+        for bad in [
+            "red",
+            "#0f0",
+            "#00ff00;background:url(x)",
+            "expression(alert(1))",
+            "#00ff0g",
+        ] {
+            assert!(
+                filter_attribute("span", "data-mx-color", bad).is_none(),
+                "{bad}"
+            );
         }
         assert_eq!(
             filter_attribute("code", "class", "foo language-rust bar").as_deref(),

@@ -2,39 +2,28 @@
 //! editing a message that was not typed here (`edit_source`). Rendering the
 //! result with `compose::markdown_to_content` gives back equivalent HTML.
 
-use std::rc::Rc;
+use super::tree::{Element, Node};
 
-use ammonia::rcdom::{Handle, NodeData};
-
-use super::render::{MAX_DEPTH, text_content};
-
-/// Markdown for the children of ammonia's root node.
-pub fn to_markdown(root: &Handle) -> String {
-    tidy(&children_md(root, 0))
+/// Markdown for the children of the tree's root.
+pub fn to_markdown(root: &Element) -> String {
+    tidy(&children_md(root))
 }
 
-fn children_md(node: &Handle, depth: usize) -> String {
+fn children_md(e: &Element) -> String {
     let mut out = String::new();
-    for child in node.children.borrow().iter() {
-        out.push_str(&node_md(child, depth));
+    for child in &e.children {
+        match child {
+            Node::Text(t) => out.push_str(&text_md(t)),
+            Node::Element(c) => out.push_str(&element_md(c)),
+        }
     }
     out
 }
 
-fn node_md(node: &Handle, depth: usize) -> String {
-    let (name, attrs) = match &node.data {
-        NodeData::Text { contents } => return text_md(&contents.borrow()),
-        NodeData::Element { name, attrs, .. } if depth < MAX_DEPTH => (&*name.local, attrs.borrow()),
-        NodeData::Element { .. } => return text_md(&text_content(node)),
-        _ => return String::new(),
-    };
-    let attr = |key: &str| {
-        attrs
-            .iter()
-            .find(|a| &*a.name.local == key)
-            .map(|a| a.value.to_string())
-    };
-    let inner = || children_md(node, depth + 1);
+fn element_md(e: &Element) -> String {
+    let attr = |key: &str| e.attr(key);
+    let inner = || children_md(e);
+    let name = e.name.as_str();
     match name {
         "p" | "div" | "details" | "summary" | "caption" => block(&inner()),
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
@@ -42,16 +31,16 @@ fn node_md(node: &Handle, depth: usize) -> String {
             block(&format!("{} {}", "#".repeat(level), one_line(&inner())))
         }
         "blockquote" => block(&prefix_lines(&tidy(&inner()), "> ", "> ")),
-        "ul" | "ol" => block(&list_md(node, name == "ol", attr("start"), depth)),
-        "pre" => block(&code_block(node)),
-        "code" => inline_code(&text_content(node)),
+        "ul" | "ol" => block(&list_md(e, name == "ol")),
+        "pre" => block(&code_block(e)),
+        "code" => inline_code(&e.text()),
         "strong" | "b" => wrap("**", &inner()),
         "em" | "i" => wrap("_", &inner()),
         "del" | "s" => wrap("~~", &inner()),
         "a" => {
             let text = inner();
             match attr("href") {
-                Some(href) if text == text_md(&href) => format!("<{href}>"),
+                Some(href) if text == text_md(href) => format!("<{href}>"),
                 Some(href) => format!("[{text}]({})", href.replace(')', "%29").replace(' ', "%20")),
                 None => text,
             }
@@ -59,8 +48,8 @@ fn node_md(node: &Handle, depth: usize) -> String {
         "span" if attr("data-mx-spoiler").is_some() => wrap("||", &inner()),
         "br" => "\n".to_owned(),
         "hr" => block("---"),
-        "img" => attr("alt").map(|a| text_md(&a)).unwrap_or_default(),
-        "table" => block(&table_md(node, depth)),
+        "img" => attr("alt").map(text_md).unwrap_or_default(),
+        "table" => block(&table_md(e)),
         _ => inner(),
     }
 }
@@ -82,7 +71,10 @@ fn text_md(text: &str) -> String {
             continue;
         }
         last_space = false;
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '|' | '#') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '|' | '#'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -107,42 +99,46 @@ fn one_line(s: &str) -> String {
 
 fn inline_code(code: &str) -> String {
     let ticks = "`".repeat(longest_run(code, '`') + 1);
-    let pad = if code.starts_with('`') || code.ends_with('`') { " " } else { "" };
+    let pad = if code.starts_with('`') || code.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{ticks}{pad}{code}{pad}{ticks}")
 }
 
-fn code_block(pre: &Handle) -> String {
-    let code = text_content(pre);
+fn code_block(pre: &Element) -> String {
+    let code = pre.text();
     let language = pre
         .children
-        .borrow()
         .iter()
-        .find_map(|c| match &c.data {
-            NodeData::Element { name, attrs, .. } if &*name.local == "code" => attrs
-                .borrow()
-                .iter()
-                .find(|a| &*a.name.local == "class")
-                .and_then(|a| a.value.strip_prefix("language-").map(str::to_owned)),
+        .find_map(|c| match c {
+            Node::Element(code) if code.name == "code" => code.attr("class"),
             _ => None,
         })
+        .and_then(|class| class.strip_prefix("language-"))
         .unwrap_or_default();
     let fence = "`".repeat(longest_run(&code, '`').max(2) + 1);
-    format!("{fence}{language}\n{}\n{fence}", code.trim_end_matches('\n'))
+    format!(
+        "{fence}{language}\n{}\n{fence}",
+        code.trim_end_matches('\n')
+    )
 }
 
 fn longest_run(s: &str, c: char) -> usize {
     s.split(|x| x != c).map(str::len).max().unwrap_or(0)
 }
 
-fn list_md(list: &Handle, ordered: bool, start: Option<String>, depth: usize) -> String {
-    let mut number: u64 = start.and_then(|s| s.parse().ok()).unwrap_or(1);
+fn list_md(list: &Element, ordered: bool) -> String {
+    let mut number: u64 = list.attr("start").and_then(|s| s.parse().ok()).unwrap_or(1);
     let mut items = Vec::new();
-    for item in list.children.borrow().iter() {
-        let body = tidy(&node_md(item, depth + 1));
-        if body.is_empty() && !is_element(item, "li") {
-            continue;
-        }
-        let marker = if ordered { format!("{number}. ") } else { "- ".to_owned() };
+    for item in elements(list) {
+        let body = tidy(&element_md(item));
+        let marker = if ordered {
+            format!("{number}. ")
+        } else {
+            "- ".to_owned()
+        };
         number += 1;
         let indent = " ".repeat(marker.len());
         items.push(prefix_lines(&body, &marker, &indent));
@@ -150,23 +146,19 @@ fn list_md(list: &Handle, ordered: bool, start: Option<String>, depth: usize) ->
     items.join("\n")
 }
 
-fn table_md(table: &Handle, depth: usize) -> String {
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut stack = vec![table.clone()];
-    while let Some(n) = stack.pop() {
-        if is_element(&n, "tr") {
-            let cells = n
-                .children
-                .borrow()
-                .iter()
-                .filter(|c| is_element(c, "td") || is_element(c, "th"))
-                .map(|c| one_line(&children_md(c, depth + 3)).replace('|', "\\|"))
-                .collect();
-            rows.push(cells);
-        } else if !is_element(&n, "table") || Rc::ptr_eq(&n, table) {
-            stack.extend(n.children.borrow().iter().rev().cloned());
-        }
-    }
+fn table_md(table: &Element) -> String {
+    let sections = elements(table).filter(|e| matches!(e.name.as_str(), "thead" | "tbody"));
+    let rows: Vec<Vec<String>> = elements(table)
+        .filter(|e| e.name == "tr")
+        .chain(sections.flat_map(elements))
+        .filter(|e| e.name == "tr")
+        .map(|tr| {
+            elements(tr)
+                .filter(|c| matches!(c.name.as_str(), "td" | "th"))
+                .map(|c| one_line(&children_md(c)).replace('|', "\\|"))
+                .collect()
+        })
+        .collect();
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     if width == 0 {
         return String::new();
@@ -181,8 +173,11 @@ fn table_md(table: &Handle, depth: usize) -> String {
     out.join("\n")
 }
 
-fn is_element(node: &Handle, tag: &str) -> bool {
-    matches!(&node.data, NodeData::Element { name, .. } if &*name.local == tag)
+fn elements(e: &Element) -> impl Iterator<Item = &Element> {
+    e.children.iter().filter_map(|c| match c {
+        Node::Element(e) => Some(e),
+        Node::Text(_) => None,
+    })
 }
 
 fn prefix_lines(s: &str, first: &str, rest: &str) -> String {
@@ -190,7 +185,11 @@ fn prefix_lines(s: &str, first: &str, rest: &str) -> String {
         .enumerate()
         .map(|(i, l)| {
             let p = if i == 0 { first } else { rest };
-            if l.is_empty() { p.trim_end().to_owned() } else { format!("{p}{l}") }
+            if l.is_empty() {
+                p.trim_end().to_owned()
+            } else {
+                format!("{p}{l}")
+            }
         })
         .collect::<Vec<_>>()
         .join("\n")
