@@ -35,3 +35,9 @@ impl From<matrix_sdk::HttpError> for CoreError {
         CoreError::Homeserver(e.to_string())
     }
 }
+
+impl From<sqlx::Error> for CoreError {
+    fn from(e: sqlx::Error) -> Self {
+        CoreError::Store(StoreError::Sqlx(e))
+    }
+}

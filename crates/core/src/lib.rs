@@ -8,8 +8,10 @@ pub mod content;
 pub mod dispatch;
 pub mod error;
 mod handlers;
+mod history;
 pub mod profile;
 pub mod secrets;
+mod send;
 mod session;
 pub mod store;
 pub mod sync;
@@ -37,6 +39,9 @@ pub(crate) struct Inner {
     /// Changes on every start, so a frontend can tell a restart (resume).
     pub run_id: String,
     pub session: RwLock<Option<Arc<Session>>>,
+    pub send_queue: send::SendQueue,
+    /// Serializes back-pagination from the homeserver.
+    pub pagination_lock: tokio::sync::Mutex<()>,
     /// Why the last session could not come back, shown to each frontend.
     pub restore_error: std::sync::Mutex<Option<String>>,
 }
@@ -54,6 +59,8 @@ impl Backend {
             bus: bus::Bus::default(),
             run_id: secrets::random_hex(16),
             session: RwLock::new(None),
+            send_queue: send::SendQueue::default(),
+            pagination_lock: tokio::sync::Mutex::new(()),
             restore_error: std::sync::Mutex::new(None),
         });
         if let Err(e) = session::restore(&inner).await {
@@ -79,8 +86,13 @@ impl Backend {
 impl Backend {
     /// The logged-in client, or the error a command needing one returns.
     pub(crate) async fn client(&self) -> Result<matrix_sdk::Client, CoreError> {
+        Ok(self.client_and_user().await?.0)
+    }
+
+    /// The logged-in client and our user ID.
+    pub(crate) async fn client_and_user(&self) -> Result<(matrix_sdk::Client, String), CoreError> {
         match self.inner.session.read().await.as_ref() {
-            Some(s) => Ok(s.client.clone()),
+            Some(s) => Ok((s.client.clone(), s.account.user_id.clone())),
             None => Err(CoreError::NotLoggedIn),
         }
     }

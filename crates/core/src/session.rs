@@ -221,6 +221,8 @@ pub async fn restore(inner: &Arc<Inner>) -> Result<bool, CoreError> {
     tracing::info!(user_id = %account.user_id, "session restored from the keyring");
     let session = start(inner, client, account);
     *inner.session.write().await = Some(session);
+    // Whatever was still unsent when we last stopped goes out now.
+    crate::send::resume(inner).await?;
     Ok(true)
 }
 
@@ -296,6 +298,7 @@ pub async fn logout(inner: &Arc<Inner>) -> Result<(), CoreError> {
         // The local wipe still happens: the user asked to be logged out here.
         tracing::warn!("server-side logout failed: {e}");
     }
+    inner.send_queue.clear();
     secrets::delete(&session.account.keyring_id).await?;
     drop(session);
     inner.store.wipe().await?;

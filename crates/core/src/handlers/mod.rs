@@ -1,8 +1,11 @@
 //! Command handlers, one module per area. Each takes its typed params and
 //! returns the JSON result; errors carry the message the frontend shows.
 
+mod account;
 mod room;
+mod send;
 mod session;
+mod timeline;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Value, value::RawValue};
@@ -21,6 +24,26 @@ pub async fn handle(
         name::LOGIN_CUSTOM => session::login_custom(backend, params(command, data)?).await,
         name::LOGOUT => session::logout(backend).await,
         name::JOIN_ROOM => room::join_room(backend, params(command, data)?).await,
+        name::KNOCK_ROOM => room::knock_room(backend, params(command, data)?).await,
+        name::LEAVE_ROOM => room::leave_room(backend, params(command, data)?).await,
+        name::SET_MEMBERSHIP => room::set_membership(backend, params(command, data)?).await,
+        name::CREATE_ROOM => room::create_room(backend, params(command, data)?).await,
+        name::MARK_READ => room::mark_read(backend, params(command, data)?).await,
+        name::SET_TYPING => room::set_typing(backend, params(command, data)?).await,
+        name::PAGINATE => timeline::paginate(backend, params(command, data)?).await,
+        name::GET_EVENT => timeline::get_event(backend, params(command, data)?).await,
+        name::GET_ROOM_STATE => timeline::get_room_state(backend, params(command, data)?).await,
+        name::GET_RECEIPTS => timeline::get_receipts(backend, params(command, data)?).await,
+        name::SEND_MESSAGE => send::send_message(backend, params(command, data)?).await,
+        name::SEND_EVENT => send::send_event(backend, params(command, data)?).await,
+        name::RESEND_EVENT => send::resend_event(backend, params(command, data)?).await,
+        name::SET_STATE => send::set_state(backend, params(command, data)?).await,
+        name::REDACT_EVENT => send::redact_event(backend, params(command, data)?).await,
+        name::SET_ACCOUNT_DATA => account::set_account_data(backend, params(command, data)?).await,
+        name::GET_PROFILE => account::get_profile(backend, params(command, data)?).await,
+        name::SET_PROFILE_FIELD => {
+            account::set_profile_field(backend, params(command, data)?).await
+        }
         "get_account_info" => Err(CoreError::BadRequest(
             "get_account_info is not served: the access token never leaves the backend".into(),
         )),
@@ -37,4 +60,19 @@ pub fn params<T: DeserializeOwned>(command: &str, data: Option<&RawValue>) -> Re
 
 fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, CoreError> {
     serde_json::to_value(v).map_err(|e| CoreError::Internal(e.to_string()))
+}
+
+fn room_id(s: &str) -> Result<matrix_sdk::ruma::OwnedRoomId, CoreError> {
+    s.parse()
+        .map_err(|e| CoreError::BadRequest(format!("{s:?} is not a room ID: {e}")))
+}
+
+fn user_id(s: &str) -> Result<matrix_sdk::ruma::OwnedUserId, CoreError> {
+    s.parse()
+        .map_err(|e| CoreError::BadRequest(format!("{s:?} is not a user ID: {e}")))
+}
+
+fn event_id(s: &str) -> Result<matrix_sdk::ruma::OwnedEventId, CoreError> {
+    s.parse()
+        .map_err(|e| CoreError::BadRequest(format!("{s:?} is not an event ID: {e}")))
 }

@@ -47,7 +47,8 @@ pub async fn insert(tx: &mut Tx, e: &NewEvent) -> StoreResult<(EventRowId, bool)
         let echo: Option<EventRowId> = sqlx::query_scalar(
             "UPDATE OR IGNORE event SET event_id = ?, type = ?, timestamp = ?, content = ?, decrypted = ?,
                 decrypted_type = ?, unsigned = ?, megolm_session_id = ?, send_error = NULL,
-                local_content = COALESCE(?, local_content)
+                local_content = json_patch(COALESCE(?, local_content),
+                    json_object('edit_source', json_extract(local_content, '$.edit_source')))
              WHERE transaction_id = ? AND event_id LIKE '~%' RETURNING rowid",
         )
         .bind(&e.event_id)
@@ -183,15 +184,27 @@ impl super::Store {
     }
 }
 
-pub async fn by_event_id<'e, E: sqlx::SqliteExecutor<'e>>(db: E, event_id: &str) -> StoreResult<Option<Event>> {
+pub async fn by_event_id<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    event_id: &str,
+) -> StoreResult<Option<Event>> {
     let sql = format!("SELECT {COLUMNS} FROM event WHERE event_id = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(event_id).fetch_optional(db).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(event_id)
+        .fetch_optional(db)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn by_transaction_id<'e, E: sqlx::SqliteExecutor<'e>>(db: E, txn_id: &str) -> StoreResult<Option<Event>> {
+pub async fn by_transaction_id<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    txn_id: &str,
+) -> StoreResult<Option<Event>> {
     let sql = format!("SELECT {COLUMNS} FROM event WHERE transaction_id = ?");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(txn_id).fetch_optional(db).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(txn_id)
+        .fetch_optional(db)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -233,10 +246,11 @@ pub async fn mark_sent(tx: &mut Tx, rowid: EventRowId, event_id: &str) -> StoreR
     if updated.rows_affected() > 0 {
         return Ok(rowid);
     }
-    let existing: Option<EventRowId> = sqlx::query_scalar("SELECT rowid FROM event WHERE event_id = ?")
-        .bind(event_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let existing: Option<EventRowId> =
+        sqlx::query_scalar("SELECT rowid FROM event WHERE event_id = ?")
+            .bind(event_id)
+            .fetch_optional(&mut **tx)
+            .await?;
     match existing {
         Some(other) if other != rowid => {
             sqlx::query("DELETE FROM event WHERE rowid = ? AND event_id LIKE '~%'")
@@ -249,7 +263,11 @@ pub async fn mark_sent(tx: &mut Tx, rowid: EventRowId, event_id: &str) -> StoreR
     }
 }
 
-pub async fn set_send_error(tx: &mut Tx, rowid: EventRowId, error: Option<&str>) -> StoreResult<()> {
+pub async fn set_send_error(
+    tx: &mut Tx,
+    rowid: EventRowId,
+    error: Option<&str>,
+) -> StoreResult<()> {
     sqlx::query("UPDATE event SET send_error = ? WHERE rowid = ?")
         .bind(error)
         .bind(rowid)
@@ -259,7 +277,9 @@ pub async fn set_send_error(tx: &mut Tx, rowid: EventRowId, error: Option<&str>)
 }
 
 /// Local echoes still waiting to be sent, oldest first: (rowid, room_id).
-pub async fn unsent<'e, E: sqlx::SqliteExecutor<'e>>(db: E) -> StoreResult<Vec<(EventRowId, String)>> {
+pub async fn unsent<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+) -> StoreResult<Vec<(EventRowId, String)>> {
     let rows = sqlx::query(
         "SELECT rowid, room_id FROM event WHERE event_id LIKE '~%' AND send_error IS NULL ORDER BY rowid",
     )

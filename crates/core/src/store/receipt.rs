@@ -21,3 +21,35 @@ pub async fn put(tx: &mut Tx, r: &Receipt) -> StoreResult<()> {
     .await?;
     Ok(())
 }
+
+/// Receipts on the given events, by event id.
+pub async fn for_events<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    room_id: &str,
+    event_ids: &[String],
+) -> StoreResult<std::collections::BTreeMap<String, Vec<Receipt>>> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT room_id, user_id, receipt_type, thread_id, event_id, timestamp FROM receipt
+         WHERE room_id = ? AND event_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(room_id)
+    .bind(serde_json::to_string(event_ids)?)
+    .fetch_all(db)
+    .await?;
+    let mut out: std::collections::BTreeMap<String, Vec<Receipt>> = Default::default();
+    for r in rows {
+        let receipt = Receipt {
+            room_id: r.get(0),
+            user_id: r.get(1),
+            receipt_type: r.get(2),
+            thread_id: r.get(3),
+            event_id: r.get(4),
+            timestamp: r.get(5),
+        };
+        out.entry(receipt.event_id.clone())
+            .or_default()
+            .push(receipt);
+    }
+    Ok(out)
+}

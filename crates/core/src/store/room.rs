@@ -214,3 +214,26 @@ fn from_row(r: &SqliteRow) -> StoreResult<Room> {
         marked_unread: r.get(18),
     })
 }
+
+/// The pagination token of a room: `None` if we never had one, `Some("")`
+/// once back-pagination reached the room's start.
+pub async fn prev_batch<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    room_id: &str,
+) -> StoreResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT prev_batch FROM room WHERE room_id = ?")
+            .bind(room_id)
+            .fetch_optional(db)
+            .await?
+            .flatten(),
+    )
+}
+
+pub async fn set_has_member_list(tx: &mut Tx, room_id: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE room SET has_member_list = 1 WHERE room_id = ?")
+        .bind(room_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -69,3 +69,45 @@ pub async fn all_of_type(
         .map(|r| (r.get(0), r.get(1), r.get(2)))
         .collect())
 }
+
+/// Records a state event only if the room has none for its key yet (state
+/// that pagination brings is historical, never newer than ours).
+pub async fn set_if_absent(
+    tx: &mut Tx,
+    room_id: &str,
+    event_type: &str,
+    state_key: &str,
+    event_rowid: EventRowId,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO current_state (room_id, event_type, state_key, event_rowid) VALUES (?, ?, ?, ?)
+         ON CONFLICT (room_id, event_type, state_key) DO NOTHING",
+    )
+    .bind(room_id)
+    .bind(event_type)
+    .bind(state_key)
+    .bind(event_rowid)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The room's current state events; member events only when asked for.
+pub async fn events<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    room_id: &str,
+    include_members: bool,
+) -> StoreResult<Vec<trellis_rpc::model::Event>> {
+    let sql = format!(
+        "SELECT {} FROM current_state JOIN event ON event.rowid = current_state.event_rowid
+         WHERE current_state.room_id = ? AND (? OR current_state.event_type != 'm.room.member')
+         ORDER BY current_state.event_type, current_state.state_key",
+        super::event::COLUMNS
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(room_id)
+        .bind(include_members)
+        .fetch_all(db)
+        .await?;
+    rows.iter().map(super::event::from_row).collect()
+}

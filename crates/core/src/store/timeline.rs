@@ -72,7 +72,10 @@ pub async fn prepend(
     .bind(event_rowid)
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(rowid.map(|timeline_rowid| TimelineRowTuple { timeline_rowid, event_rowid }))
+    Ok(rowid.map(|timeline_rowid| TimelineRowTuple {
+        timeline_rowid,
+        event_rowid,
+    }))
 }
 
 /// Up to `limit` timeline events older than `before` (0 = the newest),

@@ -87,7 +87,9 @@ pub fn from_json(room_id: &str, json: &str) -> Result<NewEvent, BadEvent> {
             struct Unsigned {
                 transaction_id: Option<String>,
             }
-            serde_json::from_str::<Unsigned>(u.get()).ok()?.transaction_id
+            serde_json::from_str::<Unsigned>(u.get())
+                .ok()?
+                .transaction_id
         }),
         local_content: None,
     };
@@ -118,6 +120,13 @@ pub(crate) fn index_content(e: &mut NewEvent) {
                 }
             }
         }
+    }
+    // Every stored event passes here (again once decrypted); a local echo
+    // arrives with its own, which keeps the typed text as edit_source.
+    if e.local_content.is_none() {
+        let event_type = e.decrypted_type.as_deref().unwrap_or(&e.event_type);
+        e.local_content =
+            crate::content::local_content_json(event_type, source, e.relation_type.as_deref());
     }
 }
 

@@ -1,0 +1,177 @@
+//! Sending: send_message and send_event return a local echo at once and
+//! queue the send; set_state and redact_event are sent straight away.
+
+use matrix_sdk::ruma::EventId;
+use serde_json::{Value, json};
+use trellis_rpc::commands::{
+    RedactEventParams, ResendEventParams, SendEventParams, SendMessageParams, SetStateParams,
+};
+
+use super::{room_id, to_value};
+use crate::{
+    Backend, CoreError, content,
+    store::{self, event::NewEvent},
+    sync::{event::index_content, process::now_ms},
+};
+
+/// The homeserver refuses events over 64 KiB; refuse early with the reason.
+const MAX_CONTENT_BYTES: usize = 60 * 1024;
+
+pub async fn send_message(backend: &Backend, p: SendMessageParams) -> Result<Value, CoreError> {
+    let mut content = match p.base_content {
+        Some(base) => Value::Object(base),
+        None if p.text.trim().is_empty() => {
+            return Err(CoreError::BadRequest(
+                "send_message needs text or base_content".into(),
+            ));
+        }
+        None => content::compose::markdown_to_content(&p.text),
+    };
+    if let Some(mentions) = &p.mentions {
+        content["m.mentions"] = to_value(mentions)?;
+    }
+    if let Some(relates_to) = p.relates_to {
+        let edit_target = (relates_to.get("rel_type").and_then(Value::as_str) == Some("m.replace"))
+            .then(|| {
+                relates_to
+                    .get("event_id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .flatten();
+        match edit_target {
+            Some(target) => content = content::compose::edit_of(content, &target),
+            None => content["m.relates_to"] = relates_to,
+        }
+    }
+    if let (Some(extra), Some(obj)) = (p.extra, content.as_object_mut()) {
+        obj.extend(extra);
+    }
+    let edit_source = (!p.text.is_empty()).then_some(p.text);
+    let echo = queue(backend, &p.room_id, "m.room.message", content, edit_source).await?;
+    to_value(&echo)
+}
+
+pub async fn send_event(backend: &Backend, p: SendEventParams) -> Result<Value, CoreError> {
+    if p.event_type.is_empty() {
+        return Err(CoreError::BadRequest("type is required".into()));
+    }
+    let content: Value = serde_json::from_str(p.content.get())
+        .map_err(|e| CoreError::BadRequest(format!("content is not JSON: {e}")))?;
+    if !content.is_object() {
+        return Err(CoreError::BadRequest(
+            "content must be a JSON object".into(),
+        ));
+    }
+    to_value(&queue(backend, &p.room_id, &p.event_type, content, None).await?)
+}
+
+/// Stores the local echo, queues it, and returns it.
+async fn queue(
+    backend: &Backend,
+    room: &str,
+    event_type: &str,
+    content: Value,
+    edit_source: Option<String>,
+) -> Result<trellis_rpc::model::Event, CoreError> {
+    let (client, user_id) = backend.client_and_user().await?;
+    let rid = room_id(room)?;
+    if client.get_room(&rid).is_none() {
+        return Err(CoreError::BadRequest(format!("not in room {room}")));
+    }
+    let content = content.to_string();
+    if content.len() > MAX_CONTENT_BYTES {
+        return Err(CoreError::BadRequest(format!(
+            "the message is {} KiB; homeservers accept events up to 64 KiB",
+            content.len() / 1024
+        )));
+    }
+    let txn_id = crate::secrets::random_hex(16);
+    let mut local = content::local_content(event_type, &content, None);
+    if let (Some(lc), Some(src)) = (local.as_mut(), edit_source) {
+        lc.edit_source = src;
+    }
+    let mut ev = NewEvent {
+        room_id: room.to_owned(),
+        event_id: format!("~{txn_id}"),
+        sender: user_id,
+        event_type: event_type.to_owned(),
+        state_key: None,
+        timestamp: now_ms(),
+        content,
+        decrypted: None,
+        decrypted_type: None,
+        unsigned: None,
+        redacts: None,
+        relates_to: None,
+        relation_type: None,
+        reaction_key: None,
+        megolm_session_id: None,
+        decryption_error: None,
+        unread_type: 0,
+        transaction_id: Some(txn_id.clone()),
+        local_content: local.and_then(|lc| serde_json::to_string(&lc).ok()),
+    };
+    index_content(&mut ev);
+    let inner = &backend.inner;
+    let mut tx = inner.store.begin_write().await?;
+    let rowid = store::event::insert_local_echo(&mut tx, &ev, &txn_id).await?;
+    let echo = store::event::by_rowids(&mut *tx, &[rowid]).await?;
+    tx.commit().await?;
+    inner.send_queue.enqueue(inner, room, rowid);
+    echo.into_iter()
+        .next()
+        .ok_or_else(|| CoreError::Internal("local echo vanished".into()))
+}
+
+pub async fn resend_event(backend: &Backend, p: ResendEventParams) -> Result<Value, CoreError> {
+    backend.client().await?;
+    let inner = &backend.inner;
+    let Some(event) =
+        store::event::by_transaction_id(inner.store.pool(), &p.transaction_id).await?
+    else {
+        return Err(CoreError::BadRequest(format!(
+            "no event with transaction ID {:?}",
+            p.transaction_id
+        )));
+    };
+    if !event.event_id.starts_with('~') {
+        return Err(CoreError::BadRequest(format!(
+            "{} was already sent",
+            event.event_id
+        )));
+    }
+    let mut tx = inner.store.begin_write().await?;
+    store::event::set_send_error(&mut tx, event.rowid, None).await?;
+    let fresh = store::event::by_rowids(&mut *tx, &[event.rowid]).await?;
+    tx.commit().await?;
+    inner.send_queue.enqueue(inner, &event.room_id, event.rowid);
+    fresh.into_iter().next().map_or_else(
+        || Err(CoreError::Internal("event vanished".into())),
+        |e| to_value(&e),
+    )
+}
+
+pub async fn set_state(backend: &Backend, p: SetStateParams) -> Result<Value, CoreError> {
+    let client = backend.client().await?;
+    let rid = room_id(&p.room_id)?;
+    let room = client
+        .get_room(&rid)
+        .ok_or_else(|| CoreError::BadRequest(format!("not in room {}", p.room_id)))?;
+    let resp = room
+        .send_state_event_raw(&p.event_type, &p.state_key, p.content)
+        .await?;
+    Ok(json!(resp.event_id.to_string()))
+}
+
+pub async fn redact_event(backend: &Backend, p: RedactEventParams) -> Result<Value, CoreError> {
+    let client = backend.client().await?;
+    let rid = room_id(&p.room_id)?;
+    let eid = EventId::parse(&p.event_id)
+        .map_err(|e| CoreError::BadRequest(format!("{:?} is not an event ID: {e}", p.event_id)))?;
+    let room = client
+        .get_room(&rid)
+        .ok_or_else(|| CoreError::BadRequest(format!("not in room {}", p.room_id)))?;
+    let resp = room.redact(&eid, p.reason.as_deref(), None).await?;
+    Ok(json!({"event_id": resp.event_id.to_string()}))
+}

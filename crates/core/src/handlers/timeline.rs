@@ -1,0 +1,161 @@
+//! Reading rooms: paginate, get_event, get_room_state, get_receipts.
+
+use matrix_sdk::ruma::{
+    EventId, RoomId,
+    api::client::{membership::get_member_events, state::get_state_events},
+};
+use serde_json::Value;
+use trellis_rpc::commands::{
+    GetEventParams, GetReceiptsParams, GetRoomStateParams, PaginateParams, PaginationResponse,
+};
+
+use super::{room_id, to_value};
+use crate::{
+    Backend, CoreError, history,
+    store::{self, receipt, room, state, timeline},
+    sync::event,
+};
+
+pub async fn paginate(backend: &Backend, p: PaginateParams) -> Result<Value, CoreError> {
+    let (client, user_id) = backend.client_and_user().await?;
+    let inner = &backend.inner;
+    let mut resp = if p.reset {
+        history::paginate_server(inner, &client, &user_id, &p.room_id, p.limit, true).await?
+    } else {
+        let local = timeline::page(
+            inner.store.pool(),
+            &p.room_id,
+            p.max_timeline_id,
+            p.limit.clamp(1, 1000),
+        )
+        .await?;
+        if local.is_empty() {
+            history::paginate_server(inner, &client, &user_id, &p.room_id, p.limit, false).await?
+        } else {
+            PaginationResponse {
+                events: local,
+                related_events: Vec::new(),
+                receipts: Default::default(),
+                has_more: true,
+                from_server: false,
+            }
+        }
+    };
+    resp.related_events = history::related_events(inner, &resp.events).await?;
+    let ids: Vec<String> = resp.events.iter().map(|e| e.event_id.clone()).collect();
+    resp.receipts = receipt::for_events(inner.store.pool(), &p.room_id, &ids).await?;
+    to_value(&resp)
+}
+
+pub async fn get_event(backend: &Backend, p: GetEventParams) -> Result<Value, CoreError> {
+    let (client, user_id) = backend.client_and_user().await?;
+    if let Some(e) = store::event::by_event_id(backend.inner.store.pool(), &p.event_id).await? {
+        if e.room_id == p.room_id {
+            return to_value(&e);
+        }
+    }
+    let rid = room_id(&p.room_id)?;
+    let eid = EventId::parse(&p.event_id)
+        .map_err(|e| CoreError::BadRequest(format!("{:?} is not an event ID: {e}", p.event_id)))?;
+    let room = client
+        .get_room(&rid)
+        .ok_or_else(|| CoreError::BadRequest(format!("not in room {}", p.room_id)))?;
+    let fetched = room.load_or_fetch_event(&eid, None).await?;
+    let ev = event::from_timeline(&p.room_id, &user_id, &fetched)
+        .map_err(|e| CoreError::Homeserver(e.to_string()))?;
+    let mut tx = backend.inner.store.begin_write().await?;
+    let (rowid, _) = store::event::insert(&mut tx, &ev).await?;
+    let stored = store::event::by_rowids(&mut *tx, &[rowid]).await?;
+    tx.commit().await?;
+    stored.into_iter().next().map_or_else(
+        || Err(CoreError::Internal("stored event vanished".into())),
+        |e| to_value(&e),
+    )
+}
+
+pub async fn get_room_state(backend: &Backend, p: GetRoomStateParams) -> Result<Value, CoreError> {
+    let client = backend.client().await?;
+    let rid = room_id(&p.room_id)?;
+    let store = &backend.inner.store;
+    if p.refetch {
+        let resp = client
+            .send(get_state_events::v3::Request::new(rid.clone()))
+            .await?;
+        let mut tx = store.begin_write().await?;
+        for raw in &resp.room_state {
+            store_state(&mut tx, &p.room_id, raw.json().get()).await?;
+        }
+        tx.commit().await?;
+    }
+    if p.fetch_members {
+        let fetch = fetch_members(backend.clone(), client.clone(), rid);
+        if p.include_members {
+            fetch.await?;
+        } else {
+            // The caller asked not to wait: members arrive in the background.
+            tokio::spawn(async move {
+                if let Err(e) = fetch.await {
+                    tracing::warn!("fetching members failed: {e}");
+                }
+            });
+        }
+    }
+    let events = state::events(
+        store.pool(),
+        &p.room_id,
+        p.include_members || !p.fetch_members,
+    )
+    .await?;
+    to_value(&events)
+}
+
+async fn fetch_members(
+    backend: Backend,
+    client: matrix_sdk::Client,
+    rid: matrix_sdk::ruma::OwnedRoomId,
+) -> Result<(), CoreError> {
+    let resp = client
+        .send(get_member_events::v3::Request::new(rid.clone()))
+        .await?;
+    let mut tx = backend.inner.store.begin_write().await?;
+    for raw in &resp.chunk {
+        store_state(&mut tx, rid.as_str(), raw.json().get()).await?;
+    }
+    room::set_has_member_list(&mut tx, rid.as_str()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores a state event fetched from the homeserver as current.
+async fn store_state(tx: &mut store::Tx, room_id: &str, json: &str) -> Result<(), CoreError> {
+    let Ok(ev) = event::from_json(room_id, json) else {
+        return Ok(());
+    };
+    let (rowid, _) = store::event::insert(tx, &ev).await?;
+    if let Some(key) = &ev.state_key {
+        let membership = serde_json::from_str::<Value>(&ev.content)
+            .ok()
+            .and_then(|c| {
+                c.get("membership")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
+        state::set(
+            tx,
+            room_id,
+            &ev.event_type,
+            key,
+            rowid,
+            membership.as_deref(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn get_receipts(backend: &Backend, p: GetReceiptsParams) -> Result<Value, CoreError> {
+    backend.client().await?;
+    let _ = RoomId::parse(&p.room_id)
+        .map_err(|e| CoreError::BadRequest(format!("invalid room ID: {e}")))?;
+    to_value(&receipt::for_events(backend.inner.store.pool(), &p.room_id, &p.event_ids).await?)
+}

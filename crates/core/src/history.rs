@@ -1,0 +1,120 @@
+//! Back-pagination from the homeserver: older events are fetched through
+//! the room's stored prev_batch and stored below everything we hold, so the
+//! stored timeline grows backwards without gaps.
+
+use matrix_sdk::{
+    Client,
+    room::MessagesOptions,
+    ruma::{RoomId, api::client::filter::RoomEventFilter},
+};
+use trellis_rpc::{commands::PaginationResponse, model::Event};
+
+use crate::{
+    CoreError, Inner,
+    store::{self, room, state, timeline},
+    sync::event,
+};
+
+pub async fn paginate_server(
+    inner: &Inner,
+    client: &Client,
+    own_user_id: &str,
+    room_id: &str,
+    limit: u32,
+    reset: bool,
+) -> Result<PaginationResponse, CoreError> {
+    // One pagination at a time, so two never fetch the same page.
+    let _guard = inner.pagination_lock.lock().await;
+    let prev_batch = if reset {
+        None
+    } else {
+        room::prev_batch(inner.store.pool(), room_id).await?
+    };
+    // An empty token marks the start of the room: nothing older exists.
+    if prev_batch.as_deref() == Some("") {
+        return Ok(PaginationResponse {
+            events: Vec::new(),
+            related_events: Vec::new(),
+            receipts: Default::default(),
+            has_more: false,
+            from_server: true,
+        });
+    }
+    let rid = RoomId::parse(room_id)
+        .map_err(|e| CoreError::BadRequest(format!("invalid room ID: {e}")))?;
+    let sdk_room = client
+        .get_room(&rid)
+        .ok_or_else(|| CoreError::BadRequest(format!("not in room {room_id}")))?;
+    let mut options = MessagesOptions::backward().from(prev_batch.as_deref());
+    options.limit = limit.clamp(1, 1000).into();
+    options.filter = RoomEventFilter::with_lazy_loading();
+    let page = sdk_room.messages(options).await?;
+
+    let mut tx = inner.store.begin_write().await?;
+    if reset {
+        timeline::clear(&mut tx, room_id).await?;
+    }
+    for raw in &page.state {
+        if let Ok(ev) = event::from_json(room_id, raw.json().get()) {
+            let (rowid, _) = store::event::insert(&mut tx, &ev).await?;
+            if let Some(key) = &ev.state_key {
+                state::set_if_absent(&mut tx, room_id, &ev.event_type, key, rowid).await?;
+            }
+        }
+    }
+    let mut placed = Vec::new();
+    for tev in &page.chunk {
+        let ev = match event::from_timeline(room_id, own_user_id, tev) {
+            Ok(ev) => ev,
+            Err(e) => {
+                tracing::warn!(room_id, "skipping {e}");
+                continue;
+            }
+        };
+        let (rowid, _) = store::event::insert(&mut tx, &ev).await?;
+        if let Some(tuple) = timeline::prepend(&mut tx, room_id, rowid).await? {
+            placed.push(tuple);
+        }
+    }
+    room::set_prev_batch(&mut tx, room_id, Some(page.end.as_deref().unwrap_or(""))).await?;
+    if reset {
+        room::refresh_activity(&mut tx, room_id, own_user_id).await?;
+    }
+    let rowids: Vec<_> = placed.iter().map(|t| t.event_rowid).collect();
+    let mut events = store::event::by_rowids(&mut *tx, &rowids).await?;
+    tx.commit().await?;
+    for (e, t) in events.iter_mut().zip(&placed) {
+        e.timeline_rowid = t.timeline_rowid;
+    }
+    Ok(PaginationResponse {
+        events,
+        related_events: Vec::new(),
+        receipts: Default::default(),
+        has_more: page.end.is_some(),
+        from_server: true,
+    })
+}
+
+/// Reply targets of the page that the page itself does not hold.
+pub async fn related_events(inner: &Inner, page: &[Event]) -> Result<Vec<Event>, CoreError> {
+    let mut related = Vec::new();
+    for e in page {
+        if e.relation_type.as_deref() != Some("m.in_reply_to") {
+            continue;
+        }
+        let Some(target) = &e.relates_to else {
+            continue;
+        };
+        if page
+            .iter()
+            .chain(&related)
+            .any(|p: &Event| &p.event_id == target)
+        {
+            continue;
+        }
+        if let Some(found) = store::event::by_event_id(inner.store.pool(), target).await? {
+            related.push(found);
+        }
+    }
+    Ok(related)
+}
