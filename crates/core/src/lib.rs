@@ -53,6 +53,7 @@ impl Backend {
     pub async fn start(profile_dir: &Path) -> Result<Self, CoreError> {
         let profile = Profile::open(profile_dir)?;
         let store = Store::open(&profile.database_path()).await?;
+        content::upgrade::run(&store).await?;
         let inner = Arc::new(Inner {
             profile,
             store,

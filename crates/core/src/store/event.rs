@@ -43,7 +43,8 @@ pub const COLUMNS: &str = "event.rowid, event.room_id, event.event_id, event.sen
 /// whether it was new. Replays after a crash therefore change nothing.
 pub async fn insert(tx: &mut Tx, e: &NewEvent) -> StoreResult<(EventRowId, bool)> {
     if let Some(txn_id) = &e.transaction_id {
-        // Our own event coming back: it takes over its local echo's row.
+        // Our own event coming back: it takes over its local echo's row,
+        // keeping the echo's edit_source (the text as typed).
         let echo: Option<EventRowId> = sqlx::query_scalar(
             "UPDATE OR IGNORE event SET event_id = ?, type = ?, timestamp = ?, content = ?, decrypted = ?,
                 decrypted_type = ?, unsigned = ?, megolm_session_id = ?, send_error = NULL,
