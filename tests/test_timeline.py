@@ -200,7 +200,8 @@ def test_get_room_state_is_the_current_state(backend, synapse, register_user):
 
     with_members = backend.request("get_room_state", {"room_id": room_id, "fetch_members": True}, timeout=60)
     members = {e["state_key"]: e["content"]["membership"] for e in with_members if e["type"] == "m.room.member"}
-    assert members == {bob.user_id: "join", me.user_id: "join"}, members
+    assert members == {bob.user_id: "join", me.user_id: "join"}, \
+        f"members {members} in get_room_state with fetch_members; it returned {[(e['type'], e.get('state_key')) for e in with_members]}"
     included = backend.request("get_room_state", {"room_id": room_id, "include_members": True}, timeout=60)
     assert {e["state_key"] for e in included if e["type"] == "m.room.member"} == {bob.user_id, me.user_id}
 

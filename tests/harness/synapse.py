@@ -120,6 +120,8 @@ class Synapse:
             "federation_domain_whitelist": [],
             "enable_metrics": False,
             "url_preview_enabled": False,
+            # Synapse now lets only admins publish to the room directory; tests publish as anyone.
+            "room_list_publication_rules": [{"action": "allow"}],
         })
         self.config_path.write_text(yaml.safe_dump(config))
 
