@@ -294,6 +294,61 @@ def test_unsent_message_goes_out_once_after_a_restart(backend, synapse, register
     assert server_bodies(bob, room_id).count("written offline") == 1
 
 
+def quick_sends(backend, room_id: str, texts: list[str], pipelined: bool) -> list[dict]:
+    """Sends texts as fast as a frontend can: each after the previous answer, or all at once (pipelined)."""
+    if pipelined:
+        request_ids = [backend.send("send_message", {"room_id": room_id, "text": t}) for t in texts]
+        return [backend.reply(rid, "send_message", timeout=30) for rid in request_ids]
+    return [backend.request("send_message", {"room_id": room_id, "text": t}, timeout=30) for t in texts]
+
+
+@pytest.mark.parametrize("pipelined", [False, True], ids=["one-after-another", "pipelined"])
+def test_quick_sends_go_out_in_order(backend, synapse, register_user, pipelined):
+    """A frontend need not wait for send_message's answer before the next: the order sent is the order kept."""
+    me, bob = register_user(), register_user("bob")
+    login(backend, synapse, me)
+    room_id = join_invited_room(backend, bob, me.user_id, name="Quick")
+    texts = [f"quick {n:02d}" for n in range(30)]
+
+    mark = backend.mark()
+    echoes = quick_sends(backend, room_id, texts, pipelined)
+    assert [body(e) for e in echoes] == texts
+    done = [send_complete_for(backend, e["transaction_id"], timeout=60, after=mark) for e in echoes]
+    assert all(d["error"] is None for d in done), [d for d in done if d["error"] is not None]
+    wait_for_message(backend, room_id, texts[-1], after=mark)
+    by_rowid = [body(e) for e in sorted(echoes, key=lambda e: e["rowid"])]
+    by_timestamp = [body(e) for e in sorted(echoes, key=lambda e: e["timestamp"])]
+    assert [b for b in server_bodies(bob, room_id) if b.startswith("quick")] == texts, \
+        f"the homeserver got the messages out of order or not exactly once; local echoes by rowid: {by_rowid}" \
+        f"; by timestamp: {by_timestamp}"
+    assert [b for b in timeline_bodies(backend, room_id, mark) if b.startswith("quick")] == texts
+
+
+def test_kill9_right_after_sending_loses_and_duplicates_nothing(backend, synapse, register_user):
+    me, bob = register_user(), register_user("bob")
+    login(backend, synapse, me)
+    room_id = join_invited_room(backend, bob, me.user_id, name="Crash while sending")
+    texts = [f"crash {n:02d}" for n in range(20)]
+
+    mark = backend.mark()
+    echoes = quick_sends(backend, room_id, texts, pipelined=False)
+    completed_before = len(backend.events("send_complete", mark))
+    backend.kill9()  # every message was accepted (local echo returned); some were still going out
+    backend.start(timeout=120)
+
+    def on_server():
+        return [b for b in server_bodies(bob, room_id) if b.startswith("crash")]
+    eventually(lambda: len(on_server()) >= len(texts), timeout=120, what="all messages on the homeserver")
+    time.sleep(5)  # a duplicate would have arrived by now
+    assert on_server() == texts, \
+        f"after kill -9 ({completed_before} of {len(texts)} sends had completed): the homeserver has {on_server()}"
+    for echo in echoes:
+        assert len(send_completes(backend, echo["transaction_id"])) <= 1, backend.events("send_complete")
+    page = backend.request("paginate", {"room_id": room_id, "max_timeline_id": 0, "limit": 50}, timeout=60)
+    ours = [body(e) for e in reversed(page["events"]) if (body(e) or "").startswith("crash")]
+    assert ours == texts, f"our timeline after the crash: {ours}"
+
+
 # --- failures -----------------------------------------------------------------
 
 def test_too_large_message_fails_cleanly_and_the_room_keeps_working(backend, synapse, register_user):
