@@ -38,12 +38,11 @@ pub fn markdown_to_content(text: &str) -> Value {
         }),
     );
     for ev in &events {
-        if let Event::Start(Tag::Link { dest_url, .. }) = ev {
-            if let Some(Pill::User(id)) = Pill::parse(dest_url) {
-                if !user_ids.contains(&id) {
-                    user_ids.push(id);
-                }
-            }
+        if let Event::Start(Tag::Link { dest_url, .. }) = ev
+            && let Some(Pill::User(id)) = Pill::parse(dest_url)
+            && !user_ids.contains(&id)
+        {
+            user_ids.push(id);
         }
     }
     if !user_ids.is_empty() {
@@ -71,10 +70,10 @@ pub fn reply_to(content: &mut Value, event_id: &str, sender: &str) {
     if !ids.is_array() {
         *ids = json!([]);
     }
-    if let Some(list) = ids.as_array_mut() {
-        if !list.iter().any(|v| v == sender) {
-            list.push(json!(sender));
-        }
+    if let Some(list) = ids.as_array_mut()
+        && !list.iter().any(|v| v == sender)
+    {
+        list.push(json!(sender));
     }
 }
 

@@ -8,6 +8,7 @@
 //! pills marked (`render`) and turned into the `edit_source` markdown
 //! (`to_markdown`).
 
+mod check;
 pub mod compose;
 mod escape;
 mod pill;
@@ -21,6 +22,7 @@ pub mod upgrade;
 use serde_json::Value;
 use trellis_rpc::model::LocalContent;
 
+pub use check::check_output;
 pub use compose::{edit_of, markdown_to_content, reply_to};
 pub use render::{MAX_DEPTH, is_output_attribute};
 pub use sanitize::{LINK_SCHEMES, TAGS, media_url};
@@ -114,5 +116,7 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
+#[cfg(test)]
+mod fuzz;
 #[cfg(test)]
 mod tests;

@@ -113,9 +113,11 @@ fn decode(part: &str) -> Option<String> {
 /// A sigil, something, a colon, a server name; no spaces or controls. Matrix
 /// IDs are loosely specified, so this only keeps out what is clearly not one.
 fn is_plausible_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next();
     id.len() > 3
         && id.len() <= 255
-        && id[1..].contains(':')
+        && chars.as_str().contains(':')
         && !id.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
@@ -141,6 +143,8 @@ mod tests {
             })
         );
         assert_eq!(Pill::parse("https://matrix.to/#/@alice"), None);
+        // Found by the fuzzer: a multi-byte first character.
+        assert_eq!(Pill::parse("https://matrix.to/#/%E2%80%AE@x:y"), None);
         assert_eq!(Pill::parse("https://matrix.to/#/@alice:x/$ev"), None);
         assert_eq!(
             Pill::parse("https://example.org/#/@alice:example.org"),

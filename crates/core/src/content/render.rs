@@ -51,10 +51,10 @@ fn write_element(r: &mut Rendered, e: &Element) {
             push_attr(&mut r.html, key, value);
         }
     }
-    if name == "a" {
-        if let Some(pill) = e.attr("href").and_then(Pill::parse) {
-            push_pill(&mut r.html, &pill);
-        }
+    if name == "a"
+        && let Some(pill) = e.attr("href").and_then(Pill::parse)
+    {
+        push_pill(&mut r.html, &pill);
     }
     r.html.push('>');
     if is_void(name) {

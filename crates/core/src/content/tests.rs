@@ -392,7 +392,9 @@ fn sync_fills_local_content_from_decrypted_content() {
 async fn upgrade_resanitizes_older_versions_and_keeps_push_rule() {
     let dir = std::env::temp_dir().join(format!("trellis-upgrade-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let store = crate::store::Store::open(&dir.join("db.sqlite")).await.expect("store");
+    let store = crate::store::Store::open(&dir.join("db.sqlite"))
+        .await
+        .expect("store");
     sqlx::query("INSERT INTO room (room_id) VALUES ('!r:x')")
         .execute(store.pool())
         .await
@@ -400,7 +402,10 @@ async fn upgrade_resanitizes_older_versions_and_keeps_push_rule() {
     let content = json!({"msgtype": "m.text", "body": "x", "format": HTML_FORMAT,
         "formatted_body": "<b onclick=x>new</b>"});
     for (id, lc) in [
-        ("$old", Some(r#"{"sanitized_html":"stale","html_version":0,"push_rule_id":".m.rule.x"}"#)),
+        (
+            "$old",
+            Some(r#"{"sanitized_html":"stale","html_version":0,"push_rule_id":".m.rule.x"}"#),
+        ),
         ("$none", None),
     ] {
         sqlx::query(
@@ -422,7 +427,10 @@ async fn upgrade_resanitizes_older_versions_and_keeps_push_rule() {
             .expect("rows");
     for (id, lc) in rows {
         let lc: LocalContent = serde_json::from_str(&lc).expect("json");
-        assert_eq!((lc.sanitized_html.as_str(), lc.html_version), ("<b>new</b>", HTML_VERSION));
+        assert_eq!(
+            (lc.sanitized_html.as_str(), lc.html_version),
+            ("<b>new</b>", HTML_VERSION)
+        );
         assert_eq!(lc.push_rule_id, if id == "$old" { ".m.rule.x" } else { "" });
     }
     let version: i64 = sqlx::query_scalar("PRAGMA user_version")

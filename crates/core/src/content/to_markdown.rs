@@ -130,16 +130,15 @@ fn longest_run(s: &str, c: char) -> usize {
 }
 
 fn list_md(list: &Element, ordered: bool) -> String {
-    let mut number: u64 = list.attr("start").and_then(|s| s.parse().ok()).unwrap_or(1);
+    let start: u64 = list.attr("start").and_then(|s| s.parse().ok()).unwrap_or(1);
     let mut items = Vec::new();
-    for item in elements(list) {
+    for (number, item) in (start..).zip(elements(list)) {
         let body = tidy(&element_md(item));
         let marker = if ordered {
             format!("{number}. ")
         } else {
             "- ".to_owned()
         };
-        number += 1;
         let indent = " ".repeat(marker.len());
         items.push(prefix_lines(&body, &marker, &indent));
     }
