@@ -147,6 +147,12 @@ def test_reject_an_invite_by_leaving(backend, synapse, register_user):
     assert membership(bob, room_id, me.user_id)["membership"] == "leave"
     backend.wait_event("sync_complete", lambda s: room_id in (s.get("left_rooms") or []), after=mark)
 
+    backend.restart()  # and it stays gone
+    for sync in backend.events("sync_complete"):
+        assert room_id not in (sync.get("rooms") or {}), "a rejected invite came back as a room after a restart"
+        assert room_id not in [r["room_id"] for r in sync.get("invited_rooms") or []], \
+            "a rejected invite came back after a restart"
+
 
 def test_knock_and_be_let_in(backend, synapse, register_user):
     me, bob = register_user(), register_user("bob")

@@ -265,7 +265,8 @@ def test_messages_sent_while_the_homeserver_is_down_arrive_once_in_order(backend
     assert server_order == ids
 
 
-def test_unsent_message_goes_out_once_after_a_restart(backend, synapse, register_user):
+@pytest.mark.parametrize("closed_by", ["quit", "kill9"])
+def test_unsent_message_goes_out_once_after_a_restart(backend, synapse, register_user, closed_by):
     me, bob = register_user(), register_user("bob")
     login(backend, synapse, me)
     room_id = join_invited_room(backend, bob, me.user_id, name="Restart unsent")
@@ -275,7 +276,10 @@ def test_unsent_message_goes_out_once_after_a_restart(backend, synapse, register
     assert_local_echo(echo, room_id, me.user_id, "m.room.message")
     time.sleep(2)
     assert not send_completes(backend, echo["transaction_id"]), backend.events("send_complete")
-    backend.stop()  # close the app with the message unsent
+    if closed_by == "quit":
+        backend.stop()  # close the app with the message unsent
+    else:
+        backend.kill9()  # or it crashes: the local echo was answered, so it was stored
     synapse.start()
     backend.start(timeout=120)
 
