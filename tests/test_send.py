@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from harness import BackendError
+from harness.faults import Fault, FaultyProxy
 from harness.frontend import (assert_local_echo, body, eventually, join_invited_room, login, q, room_meta,
                               send_and_confirm, send_complete_for, send_completes, server_bodies, server_event,
                               server_messages, synced_events, timeline_bodies, timeline_events, wait_for_event,
@@ -382,6 +383,68 @@ def test_too_large_message_fails_cleanly_and_the_room_keeps_working(backend, syn
     # The failure blocks nothing: the next message in the same room goes out.
     _, after = send_and_confirm(backend, "send_message", {"room_id": room_id, "text": "a normal one"}, me.user_id)
     assert body(server_event(bob, room_id, after["event_id"])) == "a normal one"
+
+
+@pytest.fixture
+def faulty(synapse):
+    proxy = FaultyProxy(synapse.url)
+    yield proxy
+    proxy.close()
+
+
+SEND_PATH = r"/rooms/[^/]+/send/m\.room\.message/"
+
+
+def test_transient_send_failures_are_retried_with_the_same_transaction(backend, synapse, register_user, faulty):
+    me, bob = register_user(), register_user("bob")
+    mark = backend.mark()
+    backend.request("login", {"homeserver_url": faulty.url, "username": me.localpart, "password": me.password},
+                    timeout=60)
+    backend.wait_event("client_state", lambda s: s.get("is_logged_in"), timeout=60, after=mark)
+    room_id = join_invited_room(backend, bob, me.user_id, name="Flaky")
+    faulty.add(Fault("PUT", SEND_PATH, 429, {"errcode": "M_LIMIT_EXCEEDED", "error": "Too Many Requests",
+                                             "retry_after_ms": 500}, headers={"Retry-After": "1"}))
+    faulty.add(Fault("PUT", SEND_PATH, 502, {"errcode": "M_UNKNOWN", "error": "Bad Gateway"}))
+    faulty.add(Fault("PUT", SEND_PATH, 503, {"errcode": "M_UNKNOWN", "error": "Service Unavailable"}))
+
+    mark = backend.mark()
+    echo = backend.request("send_message", {"room_id": room_id, "text": "through the storm"}, timeout=10)
+    done = send_complete_for(backend, echo["transaction_id"], timeout=90, after=mark)
+    assert done["error"] is None and done["event"]["event_id"].startswith("$"), done
+    attempts = faulty.requests_matching("PUT", SEND_PATH)
+    assert [status for _, _, status in attempts] == [429, 502, 503, 200], attempts
+    assert len({path for _, path, _ in attempts}) == 1, f"retries changed the transaction id: {attempts}"
+    time.sleep(2)
+    assert len(send_completes(backend, echo["transaction_id"], mark)) == 1
+    assert server_bodies(bob, room_id).count("through the storm") == 1
+
+
+def test_permanent_send_failure_is_not_retried(backend, synapse, register_user, faulty):
+    me, bob = register_user(), register_user("bob")
+    mark = backend.mark()
+    backend.request("login", {"homeserver_url": faulty.url, "username": me.localpart, "password": me.password},
+                    timeout=60)
+    backend.wait_event("client_state", lambda s: s.get("is_logged_in"), timeout=60, after=mark)
+    room_id = join_invited_room(backend, bob, me.user_id, name="Refused")
+    faulty.add(Fault("PUT", SEND_PATH, 400, {"errcode": "M_BAD_JSON", "error": "Content not JSON"}))
+
+    mark = backend.mark()
+    echo = backend.request("send_message", {"room_id": room_id, "text": "refused once"}, timeout=10)
+    failed = send_complete_for(backend, echo["transaction_id"], timeout=60, after=mark)
+    assert failed["error"] and "M_BAD_JSON" in failed["error"], failed
+    assert failed["event"].get("send_error"), failed
+    time.sleep(5)
+    assert [s for _, _, s in faulty.requests_matching("PUT", SEND_PATH)] == [400], "a permanent failure was retried"
+    assert len(send_completes(backend, echo["transaction_id"], mark)) == 1
+
+    # resend_event tries again, with the same transaction id, and it goes through.
+    mark = backend.mark()
+    backend.request("resend_event", {"transaction_id": echo["transaction_id"]}, timeout=30)
+    done = send_complete_for(backend, echo["transaction_id"], timeout=60, after=mark)
+    assert done["error"] is None and not done["event"].get("send_error"), done
+    attempts = faulty.requests_matching("PUT", SEND_PATH)
+    assert len({path for _, path, _ in attempts}) == 1, f"the resend used another transaction id: {attempts}"
+    assert server_bodies(bob, room_id).count("refused once") == 1
 
 
 def test_forbidden_send_fails_then_resend_succeeds(backend, synapse, register_user):
