@@ -129,6 +129,29 @@ def test_paginate_reset_reloads_from_the_server(backend, synapse, register_user)
     assert [e["event_id"] for e in again] == server_ids, "the reloaded timeline was not kept"
 
 
+def test_paginate_brings_reply_targets_and_receipts(backend, synapse, register_user):
+    me, bob = register_user(), register_user("bob")
+    login(backend, synapse, me)
+    room_id = join_invited_room(backend, bob, me.user_id, name="Context")
+    mark = backend.mark()
+    target = bob.send_text(room_id, "the question")
+    send_many(bob, room_id, [f"filler {n}" for n in range(20)])
+    reply = bob.send(room_id, "m.room.message", {"msgtype": "m.text", "body": "the answer",
+                                                 "m.relates_to": {"m.in_reply_to": {"event_id": target}}})
+    bob.read_receipt(room_id, reply)
+    backend.wait_event("sync_complete", lambda s: reply in (sync_room(s, room_id).get("receipts") or {}),
+                       after=mark)
+
+    page = backend.request("paginate", {"room_id": room_id, "max_timeline_id": 0, "limit": 5}, timeout=60)
+    ids = [e["event_id"] for e in page["events"]]
+    assert reply in ids and target not in ids, ids
+    related = {e["event_id"]: e for e in page["related_events"]}
+    assert target in related, f"the reply's target is not in related_events: {list(related)}"
+    assert body(related[target]) == "the question"
+    receipts = page["receipts"].get(reply) or []
+    assert [r["user_id"] for r in receipts if r["receipt_type"] == "m.read"] == [bob.user_id], page["receipts"]
+
+
 def test_paginate_unknown_room_is_an_error(backend, synapse, register_user):
     me = register_user()
     login(backend, synapse, me)
