@@ -98,6 +98,34 @@ BEGIN
         WHERE r.room_id = NEW.room_id AND r.redacts = NEW.event_id AND r.event_id LIKE '$%');
 END;
 
+-- A redacted event keeps only what the redaction algorithm preserves
+-- (room v11 rules); its cleartext and rendered form go too.
+CREATE TRIGGER event_redaction_strips_content AFTER UPDATE OF redacted_by ON event
+WHEN OLD.redacted_by IS NULL AND NEW.redacted_by IS NOT NULL
+BEGIN
+    UPDATE event SET
+        content = CASE NEW.type
+            WHEN 'm.room.member' THEN json_patch('{}', json_object(
+                'membership', json(content -> 'membership'),
+                'join_authorised_via_users_server', json(content -> 'join_authorised_via_users_server')))
+            WHEN 'm.room.create' THEN content
+            WHEN 'm.room.join_rules' THEN json_patch('{}', json_object(
+                'join_rule', json(content -> 'join_rule'), 'allow', json(content -> 'allow')))
+            WHEN 'm.room.power_levels' THEN json_patch('{}', json_object(
+                'ban', json(content -> 'ban'), 'events', json(content -> 'events'),
+                'events_default', json(content -> 'events_default'), 'invite', json(content -> 'invite'),
+                'kick', json(content -> 'kick'), 'redact', json(content -> 'redact'),
+                'state_default', json(content -> 'state_default'), 'users', json(content -> 'users'),
+                'users_default', json(content -> 'users_default')))
+            WHEN 'm.room.history_visibility' THEN json_patch('{}', json_object(
+                'history_visibility', json(content -> 'history_visibility')))
+            ELSE '{}'
+        END,
+        decrypted = NULL,
+        local_content = NULL
+    WHERE rowid = NEW.rowid;
+END;
+
 -- Reaction counts per key: one per sender and key, redacted ones excluded.
 CREATE TRIGGER event_reaction_counts_on_insert AFTER INSERT ON event
 WHEN NEW.relation_type = 'm.annotation' OR EXISTS (

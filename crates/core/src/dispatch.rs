@@ -3,12 +3,14 @@
 
 use std::{
     collections::HashMap,
+    future::Future,
+    pin::Pin,
     sync::{Arc, Mutex},
 };
 
 use serde::Serialize;
 use serde_json::{Value, value::RawValue};
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use trellis_rpc::{
     Envelope, RequestId,
     commands::CancelRequestParams,
@@ -27,14 +29,30 @@ pub struct Connection {
     backend: Backend,
     out: LineSender,
     in_flight: Arc<Mutex<HashMap<RequestId, oneshot::Sender<String>>>>,
+    /// Sends run one after another in arrival order, so messages typed in
+    /// quick succession keep their order even when the frontend does not
+    /// wait for each reply.
+    ordered: mpsc::UnboundedSender<Job>,
 }
+
+type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Commands whose effects must follow the order the requests arrived in.
+const ORDERED: &[&str] = &["send_message", "send_event", "resend_event"];
 
 impl Connection {
     pub(crate) fn new(backend: Backend, out: LineSender) -> Self {
+        let (ordered, mut jobs) = mpsc::unbounded_channel::<Job>();
+        tokio::spawn(async move {
+            while let Some(job) = jobs.recv().await {
+                job.await;
+            }
+        });
         Self {
             backend,
             out,
             in_flight: Arc::default(),
+            ordered,
         }
     }
 
@@ -69,7 +87,8 @@ impl Connection {
                 map.insert(request_id, cancel_tx);
             }
         }
-        tokio::spawn(async move {
+        let ordered = ORDERED.contains(&command.as_str());
+        let job = async move {
             let work = handlers::handle(&conn.backend, &command, data.as_deref());
             let result = tokio::select! {
                 result = work => result.map_err(|e| e.to_string()),
@@ -83,7 +102,12 @@ impl Connection {
                 map.remove(&request_id);
             }
             conn.reply(request_id, result);
-        });
+        };
+        if ordered {
+            let _ = self.ordered.send(Box::pin(job));
+        } else {
+            tokio::spawn(job);
+        }
     }
 
     /// Answers input that never became a request (unreadable bytes).

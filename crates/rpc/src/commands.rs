@@ -29,6 +29,7 @@ pub mod name {
     pub const SET_ACCOUNT_DATA: &str = "set_account_data";
     pub const GET_PROFILE: &str = "get_profile";
     pub const SET_PROFILE_FIELD: &str = "set_profile_field";
+    pub const MUTE_ROOM: &str = "mute_room";
 }
 
 /// `cancel`.
@@ -265,4 +266,11 @@ pub struct SetProfileFieldParams {
     pub field: String,
     #[serde(default)]
     pub value: serde_json::Value,
+}
+
+/// `mute_room`: answers the previous mute state.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MuteRoomParams {
+    pub room_id: String,
+    pub muted: bool,
 }

@@ -30,6 +30,7 @@ pub async fn handle(
         name::CREATE_ROOM => room::create_room(backend, params(command, data)?).await,
         name::MARK_READ => room::mark_read(backend, params(command, data)?).await,
         name::SET_TYPING => room::set_typing(backend, params(command, data)?).await,
+        name::MUTE_ROOM => room::mute_room(backend, params(command, data)?).await,
         name::PAGINATE => timeline::paginate(backend, params(command, data)?).await,
         name::GET_EVENT => timeline::get_event(backend, params(command, data)?).await,
         name::GET_ROOM_STATE => timeline::get_room_state(backend, params(command, data)?).await,

@@ -9,6 +9,7 @@ use matrix_sdk::ruma::{
         membership::{
             ban_user, invite_user, join_room_by_id_or_alias, kick_user, leave_room, unban_user,
         },
+        push::{delete_pushrule, get_pushrule, set_pushrule},
         read_marker::set_read_marker,
         receipt::create_receipt::{self, v3::ReceiptType},
         room::create_room,
@@ -17,13 +18,14 @@ use matrix_sdk::ruma::{
             v3::{Typing, TypingInfo},
         },
     },
+    push::{NewPushRule, NewSimplePushRule, RuleKind},
     serde::Raw,
 };
 use serde_json::{Value, json};
 use trellis_rpc::{
     commands::{
-        JoinRoomParams, JoinRoomResponse, LeaveRoomParams, MarkReadParams, SetMembershipParams,
-        SetTypingParams,
+        JoinRoomParams, JoinRoomResponse, LeaveRoomParams, MarkReadParams, MuteRoomParams,
+        SetMembershipParams, SetTypingParams,
     },
     events::{SyncComplete, SyncRoom, name},
     model::Receipt,
@@ -248,4 +250,37 @@ pub async fn set_typing(backend: &Backend, p: SetTypingParams) -> Result<Value, 
     let request = create_typing_event::v3::Request::new(user_id(&me)?, room_id(&p.room_id)?, state);
     client.send(request).await?;
     Ok(Value::Bool(true))
+}
+
+/// Mutes a room with a room push rule that does not notify; answers
+/// whether it was muted before.
+pub async fn mute_room(backend: &Backend, p: MuteRoomParams) -> Result<Value, CoreError> {
+    let client = backend.client().await?;
+    let room = room_id(&p.room_id)?;
+    let rule_id = room.to_string();
+    let was_muted = match client
+        .send(get_pushrule::v3::Request::new(
+            RuleKind::Room,
+            rule_id.clone(),
+        ))
+        .await
+    {
+        Ok(resp) => resp.rule.enabled && !resp.rule.actions.iter().any(|a| a.should_notify()),
+        Err(e)
+            if e.client_api_error_kind()
+                == Some(&matrix_sdk::ruma::api::error::ErrorKind::NotFound) =>
+        {
+            false
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if p.muted {
+        let rule = NewPushRule::Room(NewSimplePushRule::new(room, Vec::new()));
+        client.send(set_pushrule::v3::Request::new(rule)).await?;
+    } else if was_muted {
+        client
+            .send(delete_pushrule::v3::Request::new(RuleKind::Room, rule_id))
+            .await?;
+    }
+    Ok(Value::Bool(was_muted))
 }

@@ -18,14 +18,22 @@ use crate::{
 const MAX_CONTENT_BYTES: usize = 60 * 1024;
 
 pub async fn send_message(backend: &Backend, p: SendMessageParams) -> Result<Value, CoreError> {
-    let mut content = match p.base_content {
-        Some(base) => Value::Object(base),
-        None if p.text.trim().is_empty() => {
+    // The text becomes body (and formatted_body); base_content's fields
+    // (msgtype, url, info, ...) are laid over it.
+    let mut content = match (p.text.trim().is_empty(), p.base_content) {
+        (true, None) => {
             return Err(CoreError::BadRequest(
                 "send_message needs text or base_content".into(),
             ));
         }
-        None => content::compose::markdown_to_content(&p.text),
+        (true, Some(base)) => Value::Object(base),
+        (false, base) => {
+            let mut content = content::compose::markdown_to_content(&p.text);
+            if let (Some(base), Some(obj)) = (base, content.as_object_mut()) {
+                obj.extend(base);
+            }
+            content
+        }
     };
     if let Some(mentions) = &p.mentions {
         content["m.mentions"] = to_value(mentions)?;

@@ -76,52 +76,61 @@ pub async fn get_event(backend: &Backend, p: GetEventParams) -> Result<Value, Co
 pub async fn get_room_state(backend: &Backend, p: GetRoomStateParams) -> Result<Value, CoreError> {
     let client = backend.client().await?;
     let rid = room_id(&p.room_id)?;
-    let store = &backend.inner.store;
-    if p.refetch {
-        let resp = client
-            .send(get_state_events::v3::Request::new(rid.clone()))
-            .await?;
-        let mut tx = store.begin_write().await?;
-        for raw in &resp.room_state {
-            store_state(&mut tx, &p.room_id, raw.json().get()).await?;
-        }
-        tx.commit().await?;
+    if client.get_room(&rid).is_none() {
+        return Err(CoreError::BadRequest(format!("not in room {}", p.room_id)));
     }
-    if p.fetch_members {
-        let fetch = fetch_members(backend.clone(), client.clone(), rid);
+    // As gomuks: fetching waits only when the members are to be returned;
+    // otherwise it runs in the background and the result reaches the
+    // frontend through later reads.
+    if p.fetch_members || p.refetch {
+        let fetch = fetch_state(backend.clone(), client, rid, p.refetch, p.fetch_members);
         if p.include_members {
             fetch.await?;
         } else {
-            // The caller asked not to wait: members arrive in the background.
             tokio::spawn(async move {
                 if let Err(e) = fetch.await {
-                    tracing::warn!("fetching members failed: {e}");
+                    tracing::warn!("fetching room state failed: {e}");
                 }
             });
         }
     }
-    let events = state::events(
-        store.pool(),
-        &p.room_id,
-        p.include_members || !p.fetch_members,
-    )
-    .await?;
+    let events = state::events(backend.inner.store.pool(), &p.room_id, p.include_members).await?;
     to_value(&events)
 }
 
-async fn fetch_members(
+async fn fetch_state(
     backend: Backend,
     client: matrix_sdk::Client,
     rid: matrix_sdk::ruma::OwnedRoomId,
+    all_state: bool,
+    members: bool,
 ) -> Result<(), CoreError> {
-    let resp = client
-        .send(get_member_events::v3::Request::new(rid.clone()))
-        .await?;
+    let state = match all_state {
+        true => Some(
+            client
+                .send(get_state_events::v3::Request::new(rid.clone()))
+                .await?,
+        ),
+        false => None,
+    };
+    let member_events = match members {
+        true => Some(
+            client
+                .send(get_member_events::v3::Request::new(rid.clone()))
+                .await?,
+        ),
+        false => None,
+    };
     let mut tx = backend.inner.store.begin_write().await?;
-    for raw in &resp.chunk {
+    for raw in state.iter().flat_map(|s| &s.room_state) {
         store_state(&mut tx, rid.as_str(), raw.json().get()).await?;
     }
-    room::set_has_member_list(&mut tx, rid.as_str()).await?;
+    if let Some(resp) = &member_events {
+        for raw in &resp.chunk {
+            store_state(&mut tx, rid.as_str(), raw.json().get()).await?;
+        }
+        room::set_has_member_list(&mut tx, rid.as_str()).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

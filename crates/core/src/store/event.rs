@@ -73,7 +73,14 @@ pub async fn insert(tx: &mut Tx, e: &NewEvent) -> StoreResult<(EventRowId, bool)
             decrypted, decrypted_type, unsigned, redacts, relates_to, relation_type, reaction_key,
             megolm_session_id, decryption_error, unread_type, local_content)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (event_id) DO NOTHING
+         ON CONFLICT (event_id) DO UPDATE SET type = excluded.type, content = excluded.content,
+            decrypted = excluded.decrypted, decrypted_type = excluded.decrypted_type,
+            unsigned = excluded.unsigned, timestamp = excluded.timestamp,
+            megolm_session_id = excluded.megolm_session_id,
+            local_content = COALESCE(excluded.local_content, event.local_content)
+         -- Only our sent local echo (which has no unsigned yet) takes the
+         -- homeserver's version, e.g. the encrypted form of what we sent.
+         WHERE event.transaction_id IS NOT NULL AND event.unsigned IS NULL
          RETURNING rowid",
     )
     .bind(&e.room_id)
