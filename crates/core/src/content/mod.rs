@@ -69,7 +69,12 @@ pub fn local_content(
         html_version: HTML_VERSION,
         ..LocalContent::default()
     };
-    let shown_text = match formatted {
+    // The body without a reply fallback; for HTML messages only the emoji
+    // check reads it (the sender's own plain rendering, cheaper than ours).
+    let fallback = plain::strip_reply_fallback(body).filter(|_| is_reply);
+    let text = fallback.unwrap_or(body);
+    lc.big_emoji = plain::is_big_emoji(text);
+    match formatted {
         Some(html) => {
             lc.reply_fallback_removed = contains_ignore_case(html, "<mx-reply");
             let root = sanitize::clean(html);
@@ -77,26 +82,17 @@ pub fn local_content(
             lc.sanitized_html = rendered.html;
             lc.has_math = rendered.has_math;
             lc.edit_source = format!("{prefix}{}", to_markdown::to_markdown(&root));
-            root.text()
         }
         None => {
-            let text = match plain::strip_reply_fallback(body).filter(|_| is_reply) {
-                Some(stripped) => {
-                    lc.reply_fallback_removed = true;
-                    stripped
-                }
-                None => body,
-            };
+            lc.reply_fallback_removed = fallback.is_some();
             let html = plain::linkify(text);
             if html != body {
                 lc.sanitized_html = html;
             }
             lc.was_plaintext = true;
             lc.edit_source = format!("{prefix}{text}");
-            text.to_owned()
         }
-    };
-    lc.big_emoji = plain::is_big_emoji(&shown_text);
+    }
     Some(lc)
 }
 

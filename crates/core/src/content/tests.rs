@@ -175,7 +175,10 @@ fn plain_text_is_escaped_and_linkified() {
 fn big_emoji_for_emoji_only() {
     assert!(plain("🎉🎉").big_emoji);
     assert!(!plain("🎉 party").big_emoji);
-    assert!(html("<b>😀</b>").big_emoji);
+    let content = json!({"msgtype": "m.text", "body": "😀", "format": HTML_FORMAT,
+        "formatted_body": "<b>😀</b>"});
+    let lc = local_content("m.room.message", &content.to_string(), None).expect("a message");
+    assert!(lc.big_emoji);
 }
 
 #[test]

@@ -13,7 +13,7 @@ fn children_md(e: &Element) -> String {
     let mut out = String::new();
     for child in &e.children {
         match child {
-            Node::Text(t) => out.push_str(&text_md(t)),
+            Node::Text(t) => push_text_md(&mut out, t),
             Node::Element(c) => out.push_str(&element_md(c)),
         }
     }
@@ -57,10 +57,15 @@ fn element_md(e: &Element) -> String {
 /// Text outside code: markdown's punctuation escaped, and whitespace that
 /// only formatted the HTML source dropped.
 fn text_md(text: &str) -> String {
-    if text.trim().is_empty() && text.contains('\n') {
-        return String::new();
-    }
     let mut out = String::with_capacity(text.len());
+    push_text_md(&mut out, text);
+    out
+}
+
+fn push_text_md(out: &mut String, text: &str) {
+    if text.trim().is_empty() && text.contains('\n') {
+        return;
+    }
     let mut last_space = false;
     for c in text.chars() {
         if c.is_whitespace() {
@@ -79,7 +84,6 @@ fn text_md(text: &str) -> String {
         }
         out.push(c);
     }
-    out
 }
 
 fn block(s: &str) -> String {
