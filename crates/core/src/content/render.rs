@@ -32,14 +32,14 @@ fn write_children(r: &mut Rendered, e: &Element) {
     for child in &e.children {
         match child {
             Node::Text(t) => push_escaped(&mut r.html, t),
-            Node::Element(c) if TAGS.contains(&c.name.as_str()) => write_element(r, c),
+            Node::Element(c) if TAGS.contains(&c.name) => write_element(r, c),
             Node::Element(c) => push_escaped(&mut r.html, &c.text()),
         }
     }
 }
 
 fn write_element(r: &mut Rendered, e: &Element) {
-    let name = e.name.as_str();
+    let name = e.name;
     if name == "img" && e.attr("src").is_none() {
         return push_escaped(&mut r.html, e.attr("alt").unwrap_or_default());
     }
@@ -87,6 +87,9 @@ fn push_attr(out: &mut String, name: &str, value: &str) {
     out.push('"');
 }
 
+/// What links carry besides the input allowlist: `rel` and the pill markings.
+pub const LINK_EXTRA_ATTRIBUTES: &[&str] = &["rel", "class", "data-mx-pill", "data-mx-event"];
+
 /// Whether `attr` may appear on `tag` in our output: the input allowlist,
 /// `rel` on links (always `noopener noreferrer`), and the pill markings
 /// (`class` and `data-mx-*` on links, written only by us).
@@ -94,5 +97,5 @@ pub fn is_output_attribute(tag: &str, attr: &str) -> bool {
     TAG_ATTRIBUTES
         .iter()
         .any(|(t, attrs)| *t == tag && attrs.contains(&attr))
-        || (tag == "a" && matches!(attr, "rel" | "class" | "data-mx-pill" | "data-mx-event"))
+        || (tag == "a" && LINK_EXTRA_ATTRIBUTES.contains(&attr))
 }

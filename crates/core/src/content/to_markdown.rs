@@ -23,7 +23,7 @@ fn children_md(e: &Element) -> String {
 fn element_md(e: &Element) -> String {
     let attr = |key: &str| e.attr(key);
     let inner = || children_md(e);
-    let name = e.name.as_str();
+    let name = e.name;
     match name {
         "p" | "div" | "details" | "summary" | "caption" => block(&inner()),
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
@@ -150,14 +150,14 @@ fn list_md(list: &Element, ordered: bool) -> String {
 }
 
 fn table_md(table: &Element) -> String {
-    let sections = elements(table).filter(|e| matches!(e.name.as_str(), "thead" | "tbody"));
+    let sections = elements(table).filter(|e| matches!(e.name, "thead" | "tbody"));
     let rows: Vec<Vec<String>> = elements(table)
         .filter(|e| e.name == "tr")
         .chain(sections.flat_map(elements))
         .filter(|e| e.name == "tr")
         .map(|tr| {
             elements(tr)
-                .filter(|c| matches!(c.name.as_str(), "td" | "th"))
+                .filter(|c| matches!(c.name, "td" | "th"))
                 .map(|c| one_line(&children_md(c)).replace('|', "\\|"))
                 .collect()
         })

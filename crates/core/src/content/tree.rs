@@ -4,7 +4,10 @@
 //! double-quoted, void elements have no end tag. Reading it is where nesting
 //! is capped, so everything after may recurse.
 
-use super::render::MAX_DEPTH;
+use super::{
+    render::{LINK_EXTRA_ATTRIBUTES, MAX_DEPTH},
+    sanitize::{TAG_ATTRIBUTES, TAGS},
+};
 
 #[derive(Debug)]
 pub enum Node {
@@ -14,8 +17,9 @@ pub enum Node {
 
 #[derive(Debug, Default)]
 pub struct Element {
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
+    /// Names are the allowlist's own strings: no allocation per element.
+    pub name: &'static str,
+    pub attrs: Vec<(&'static str, String)>,
     pub children: Vec<Node>,
 }
 
@@ -23,7 +27,7 @@ impl Element {
     pub fn attr(&self, key: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| *k == key)
             .map(|(_, v)| v.as_str())
     }
 
@@ -42,6 +46,15 @@ impl Element {
             }
         }
     }
+}
+
+fn attribute_name(name: &str) -> Option<&'static str> {
+    TAG_ATTRIBUTES
+        .iter()
+        .flat_map(|(_, attrs)| attrs.iter())
+        .chain(LINK_EXTRA_ATTRIBUTES)
+        .find(|a| **a == name)
+        .copied()
 }
 
 pub fn is_void(name: &str) -> bool {
@@ -78,7 +91,7 @@ pub fn parse(html: &str) -> Element {
                 }
             }
             Tag::Start(element) => {
-                let void = is_void(&element.name);
+                let void = is_void(element.name);
                 if stack.len() > MAX_DEPTH {
                     skipped += usize::from(!void);
                 } else if void {
@@ -135,7 +148,7 @@ fn read_tag(s: &str) -> Option<(Tag<'_>, &str)> {
         return None;
     }
     let mut element = Element {
-        name: rest[..end].to_owned(),
+        name: TAGS.iter().find(|t| **t == &rest[..end]).copied()?,
         ..Element::default()
     };
     let mut rest = &rest[end..];
@@ -148,9 +161,12 @@ fn read_tag(s: &str) -> Option<(Tag<'_>, &str)> {
         let name = &rest[..name_end];
         let value_and_rest = rest[name_end..].strip_prefix("=\"")?;
         let value_end = value_and_rest.find('"')?;
-        element
-            .attrs
-            .push((name.to_owned(), unescape(&value_and_rest[..value_end])));
+        // Ammonia writes only allowlisted attributes; anything else is dropped.
+        if let Some(key) = attribute_name(name) {
+            element
+                .attrs
+                .push((key, unescape(&value_and_rest[..value_end])));
+        }
         rest = &value_and_rest[value_end + 1..];
     }
 }
