@@ -68,49 +68,89 @@ pub async fn insert(tx: &mut Tx, e: &NewEvent) -> StoreResult<(EventRowId, bool)
             return Ok((rowid, true));
         }
     }
-    let inserted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content,
-            decrypted, decrypted_type, unsigned, redacts, relates_to, relation_type, reaction_key,
-            megolm_session_id, decryption_error, unread_type, local_content)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (event_id) DO UPDATE SET type = excluded.type, content = excluded.content,
-            decrypted = excluded.decrypted, decrypted_type = excluded.decrypted_type,
-            unsigned = excluded.unsigned, timestamp = excluded.timestamp,
-            megolm_session_id = excluded.megolm_session_id,
-            local_content = COALESCE(excluded.local_content, event.local_content)
-         -- Only our sent local echo (which has no unsigned yet) takes the
-         -- homeserver's version, e.g. the encrypted form of what we sent.
-         WHERE event.transaction_id IS NOT NULL AND event.unsigned IS NULL
-         RETURNING rowid",
-    )
-    .bind(&e.room_id)
-    .bind(&e.event_id)
-    .bind(&e.sender)
-    .bind(&e.event_type)
-    .bind(&e.state_key)
-    .bind(e.timestamp)
-    .bind(&e.content)
-    .bind(&e.decrypted)
-    .bind(&e.decrypted_type)
-    .bind(&e.unsigned)
-    .bind(&e.redacts)
-    .bind(&e.relates_to)
-    .bind(&e.relation_type)
-    .bind(&e.reaction_key)
-    .bind(&e.megolm_session_id)
-    .bind(&e.decryption_error)
-    .bind(e.unread_type)
-    .bind(&e.local_content)
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(rowid) = inserted {
-        return Ok((rowid, true));
+    let mut placed = insert_many(tx, std::slice::from_ref(e)).await?;
+    placed
+        .pop()
+        .ok_or_else(|| super::StoreError::Sqlx(sqlx::Error::RowNotFound))
+}
+
+/// Rows per multi-row INSERT: 18 parameters each, far below SQLite's limit.
+const INSERT_CHUNK: usize = 100;
+
+/// Inserts many events (none of them remote echoes of ours) in few
+/// statements; returns (rowid, is_new) for each, in order. Events we hold
+/// already keep their row, except a sent local echo, which takes the
+/// homeserver's version (e.g. the encrypted form of what we sent).
+pub async fn insert_many(tx: &mut Tx, events: &[NewEvent]) -> StoreResult<Vec<(EventRowId, bool)>> {
+    let mut placed: std::collections::HashMap<String, (EventRowId, bool)> =
+        std::collections::HashMap::with_capacity(events.len());
+    for chunk in events.chunks(INSERT_CHUNK) {
+        let values =
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content,
+                decrypted, decrypted_type, unsigned, redacts, relates_to, relation_type, reaction_key,
+                megolm_session_id, decryption_error, unread_type, local_content)
+             VALUES {values}
+             ON CONFLICT (event_id) DO UPDATE SET type = excluded.type, content = excluded.content,
+                decrypted = excluded.decrypted, decrypted_type = excluded.decrypted_type,
+                unsigned = excluded.unsigned, timestamp = excluded.timestamp,
+                megolm_session_id = excluded.megolm_session_id,
+                local_content = COALESCE(excluded.local_content, event.local_content)
+             WHERE event.transaction_id IS NOT NULL AND event.unsigned IS NULL
+             RETURNING rowid, event_id"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for e in chunk {
+            query = query
+                .bind(&e.room_id)
+                .bind(&e.event_id)
+                .bind(&e.sender)
+                .bind(&e.event_type)
+                .bind(&e.state_key)
+                .bind(e.timestamp)
+                .bind(&e.content)
+                .bind(&e.decrypted)
+                .bind(&e.decrypted_type)
+                .bind(&e.unsigned)
+                .bind(&e.redacts)
+                .bind(&e.relates_to)
+                .bind(&e.relation_type)
+                .bind(&e.reaction_key)
+                .bind(&e.megolm_session_id)
+                .bind(&e.decryption_error)
+                .bind(e.unread_type)
+                .bind(&e.local_content);
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            placed.insert(row.get(1), (row.get(0), true));
+        }
     }
-    let rowid = sqlx::query_scalar("SELECT rowid FROM event WHERE event_id = ?")
-        .bind(&e.event_id)
-        .fetch_one(&mut **tx)
+    let missing: Vec<&str> = events
+        .iter()
+        .map(|e| e.event_id.as_str())
+        .filter(|id| !placed.contains_key(*id))
+        .collect();
+    if !missing.is_empty() {
+        let rows = sqlx::query(
+            "SELECT rowid, event_id FROM event WHERE event_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(serde_json::to_string(&missing)?)
+        .fetch_all(&mut **tx)
         .await?;
-    Ok((rowid, false))
+        for row in rows {
+            placed.insert(row.get(1), (row.get(0), false));
+        }
+    }
+    events
+        .iter()
+        .map(|e| {
+            placed
+                .get(e.event_id.as_str())
+                .copied()
+                .ok_or(super::StoreError::Sqlx(sqlx::Error::RowNotFound))
+        })
+        .collect()
 }
 
 /// Loads events by rowid, in the order asked for.
@@ -294,4 +334,38 @@ pub async fn unsent<'e, E: sqlx::SqliteExecutor<'e>>(
     .fetch_all(db)
     .await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Inserts events in order: remote echoes of ours one by one (each takes
+/// over its local echo), everything between them in batches.
+pub async fn insert_all(tx: &mut Tx, events: &[NewEvent]) -> StoreResult<Vec<(EventRowId, bool)>> {
+    let mut placed = Vec::with_capacity(events.len());
+    let mut rest = events;
+    while !rest.is_empty() {
+        let run = rest
+            .iter()
+            .position(|e| e.transaction_id.is_some())
+            .unwrap_or(rest.len());
+        if run == 0 {
+            placed.push(insert(tx, &rest[0]).await?);
+            rest = &rest[1..];
+        } else {
+            placed.extend(insert_many(tx, &rest[..run]).await?);
+            rest = &rest[run..];
+        }
+    }
+    Ok(placed)
+}
+
+/// Rowids of the given event ids that we hold.
+pub async fn rowids_of(tx: &mut Tx, event_ids: &[&str]) -> StoreResult<Vec<EventRowId>> {
+    if event_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT rowid FROM event WHERE event_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(event_ids)?)
+    .fetch_all(&mut **tx)
+    .await?)
 }

@@ -111,3 +111,22 @@ pub async fn events<'e, E: sqlx::SqliteExecutor<'e>>(
         .await?;
     rows.iter().map(super::event::from_row).collect()
 }
+
+/// The contents of the room-level state events (state key "") that room
+/// metadata is derived from, by event type.
+pub async fn room_level(
+    tx: &mut Tx,
+    room_id: &str,
+) -> StoreResult<std::collections::HashMap<String, String>> {
+    let rows = sqlx::query(
+        "SELECT current_state.event_type, event.content FROM current_state
+         JOIN event ON event.rowid = current_state.event_rowid
+         WHERE current_state.room_id = ? AND current_state.state_key = ''
+           AND current_state.event_type IN ('m.room.create', 'm.room.name', 'm.room.canonical_alias',
+               'm.room.topic', 'm.room.avatar', 'm.room.encryption', 'm.room.tombstone')",
+    )
+    .bind(room_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}

@@ -107,3 +107,33 @@ pub async fn page<'e, E: sqlx::SqliteExecutor<'e>>(
         })
         .collect()
 }
+
+/// Appends events to a room's timeline in the given order, skipping those
+/// already in it; returns the new rows.
+pub async fn append_many(
+    tx: &mut Tx,
+    room_id: &str,
+    event_rowids: &[EventRowId],
+) -> StoreResult<Vec<TimelineRowTuple>> {
+    if event_rowids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(
+        "INSERT INTO timeline (room_id, event_rowid)
+         SELECT ?, value FROM json_each(?) WHERE true ORDER BY key
+         ON CONFLICT (event_rowid) DO NOTHING RETURNING rowid, event_rowid",
+    )
+    .bind(room_id)
+    .bind(serde_json::to_string(event_rowids)?)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut tuples: Vec<TimelineRowTuple> = rows
+        .iter()
+        .map(|r| TimelineRowTuple {
+            timeline_rowid: r.get(0),
+            event_rowid: r.get(1),
+        })
+        .collect();
+    tuples.sort_by_key(|t| t.timeline_rowid);
+    Ok(tuples)
+}

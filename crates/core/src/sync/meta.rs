@@ -74,33 +74,16 @@ pub async fn compute(
     dm_user_id: Option<&str>,
     summary: Option<&str>,
 ) -> StoreResult<RoomMeta> {
-    let create = state::content(tx, room_id, "m.room.create", "").await?;
-    let name = text_field(
-        state::content(tx, room_id, "m.room.name", "")
-            .await?
-            .as_deref(),
-        "name",
-    );
-    let alias = text_field(
-        state::content(tx, room_id, "m.room.canonical_alias", "")
-            .await?
-            .as_deref(),
-        "alias",
-    );
-    let topic = text_field(
-        state::content(tx, room_id, "m.room.topic", "")
-            .await?
-            .as_deref(),
-        "topic",
-    );
-    let avatar = text_field(
-        state::content(tx, room_id, "m.room.avatar", "")
-            .await?
-            .as_deref(),
-        "url",
-    );
-    let encryption = state::content(tx, room_id, "m.room.encryption", "").await?;
-    let tombstone = state::content(tx, room_id, "m.room.tombstone", "").await?;
+    // One read for every state event the metadata comes from.
+    let mut room_state = state::room_level(tx, room_id).await?;
+    let mut take = |event_type: &str| room_state.remove(event_type);
+    let create = take("m.room.create");
+    let name = text_field(take("m.room.name").as_deref(), "name");
+    let alias = text_field(take("m.room.canonical_alias").as_deref(), "alias");
+    let topic = text_field(take("m.room.topic").as_deref(), "topic");
+    let avatar = text_field(take("m.room.avatar").as_deref(), "url");
+    let encryption = take("m.room.encryption");
+    let tombstone = take("m.room.tombstone");
     let room_type = text_field(create.as_deref(), "type");
 
     let member = async |tx: &mut Tx, user_id: &str| -> StoreResult<Member> {

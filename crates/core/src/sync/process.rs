@@ -197,25 +197,30 @@ async fn process_joined(
     }
 
     let mut latest_ts = 0;
-    for tev in gap_events.iter().chain(&update.timeline.events) {
-        let ev = match event::from_timeline(room_id, ctx.own_user_id, tev) {
-            Ok(ev) => ev,
-            Err(e) => {
-                tracing::warn!(room_id, "skipping {e}");
-                continue;
-            }
-        };
-        let (rowid, is_new) = store::event::insert(tx, &ev).await?;
-        if let Some(tuple) = timeline::append(tx, room_id, rowid).await? {
-            out.timeline.push(tuple);
-        }
+    let events: Vec<_> = gap_events
+        .iter()
+        .chain(&update.timeline.events)
+        .filter_map(
+            |tev| match event::from_timeline(room_id, ctx.own_user_id, tev) {
+                Ok(ev) => Some(ev),
+                Err(e) => {
+                    tracing::warn!(room_id, "skipping {e}");
+                    None
+                }
+            },
+        )
+        .collect();
+    let placed = store::event::insert_all(tx, &events).await?;
+    let rowids: Vec<EventRowId> = placed.iter().map(|(rowid, _)| *rowid).collect();
+    out.timeline
+        .extend(timeline::append_many(tx, room_id, &rowids).await?);
+    let mut targets = Vec::new();
+    for (ev, &(rowid, is_new)) in events.iter().zip(&placed) {
         if timeline_sets_state && ev.state_key.is_some() {
-            apply_state(tx, ctx, &ev, rowid, &mut out, spaces_changed).await?;
+            apply_state(tx, ctx, ev, rowid, &mut out, spaces_changed).await?;
         }
         if let Some(target) = ev.relates_to.as_deref().or(ev.redacts.as_deref()) {
-            if let Some(target_rowid) = rowid_of(tx, target).await? {
-                touched.push(target_rowid);
-            }
+            targets.push(target);
         }
         if is_new && ev.unread_type & unread_type::NOTIFY != 0 {
             out.notifications.push(SyncNotification {
@@ -225,8 +230,10 @@ async fn process_joined(
             });
         }
         latest_ts = latest_ts.max(ev.timestamp);
-        touched.push(rowid);
     }
+    // Reactions, edits and redactions changed their targets: resend those.
+    touched.extend(store::event::rowids_of(tx, &targets).await?);
+    touched.extend(rowids);
 
     let typing = apply_ephemeral(tx, ctx, &update.ephemeral, &mut out).await?;
     for raw in &update.account_data {
@@ -398,15 +405,6 @@ async fn apply_ephemeral(
         }
     }
     Ok(typing)
-}
-
-async fn rowid_of(tx: &mut Tx, event_id: &str) -> StoreResult<Option<EventRowId>> {
-    Ok(
-        sqlx::query_scalar("SELECT rowid FROM event WHERE event_id = ?")
-            .bind(event_id)
-            .fetch_optional(&mut **tx)
-            .await?,
-    )
 }
 
 fn type_and_content(json: &RawValue) -> Option<(String, Box<RawValue>)> {
