@@ -96,6 +96,12 @@ pub fn local_content(
     Some(lc)
 }
 
+/// `formatted_body` as the HTML the UI may render: the sanitizing part of
+/// `local_content` alone.
+pub fn sanitize_html(formatted_body: &str) -> String {
+    render::render(&sanitize::clean(formatted_body)).html
+}
+
 /// `local_content` as the JSON stored in the `event.local_content` column.
 pub fn local_content_json(
     event_type: &str,
