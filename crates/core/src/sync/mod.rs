@@ -205,7 +205,7 @@ async fn fill_gap(
     prev_batch: &str,
 ) -> Result<Option<GapFill>, crate::error::CoreError> {
     let room_id = room.room_id().as_str();
-    if !store.has_timeline(room_id).await? {
+    if !crate::store::timeline::exists(store.pool(), room_id).await? {
         return Ok(None);
     }
     let mut gap = GapFill::default();

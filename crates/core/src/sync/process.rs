@@ -177,7 +177,7 @@ async fn process_joined(
         touched.push(rowid);
     }
 
-    let had_timeline = !timeline::is_empty(tx, room_id).await?;
+    let had_timeline = timeline::exists(&mut **tx, room_id).await?;
     let mut prev_batch = if had_timeline {
         None
     } else {
