@@ -28,7 +28,7 @@ fn message(i: usize) -> String {
         "what about",
     ];
     let mut html = String::new();
-    if i % 7 == 0 {
+    if i.is_multiple_of(7) {
         html.push_str("<mx-reply><blockquote><a href=\"https://matrix.to/#/!r:e.org/$e\">In reply to</a> <a href=\"https://matrix.to/#/@bob:e.org\">@bob:e.org</a><br>earlier text</blockquote></mx-reply>");
     }
     let sentences = 1 + i % 5;
