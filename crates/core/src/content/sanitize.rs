@@ -120,7 +120,28 @@ pub fn clean(html: &str) -> Element {
 
 fn filter_attribute<'u>(tag: &str, attr: &str, value: &'u str) -> Option<Cow<'u, str>> {
     let keep = match (tag, attr) {
-        ("a", "href") => ammonia::Url::parse(value).is_ok_and(|u| u.scheme() != "mxc"),
+        // Whitespace and control characters go, as browsers drop them from
+        // URLs anyway, so they can't hide what the link really is.
+        ("a", "href") => {
+            let clean: Cow<'u, str> = if value
+                .chars()
+                .any(|c| c.is_ascii_whitespace() || c.is_control())
+            {
+                Cow::Owned(
+                    value
+                        .chars()
+                        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+                        .collect(),
+                )
+            } else {
+                Cow::Borrowed(value)
+            };
+            // The scheme is checked here too: ammonia judges the value it was
+            // given, before this filter cleaned it.
+            let keep =
+                ammonia::Url::parse(&clean).is_ok_and(|u| LINK_SCHEMES.contains(&u.scheme()));
+            return keep.then_some(clean);
+        }
         ("a", "target") => value == "_blank",
         ("img", "src") => return media_url(value).map(Cow::Owned),
         ("img", "width" | "height") | ("ol", "start") => {
@@ -207,6 +228,10 @@ mod tests {
         assert!(filter_attribute("ol", "start", "3").is_some());
         assert!(filter_attribute("ol", "start", "3;x").is_none());
         assert!(filter_attribute("a", "href", "mxc://a/b").is_none());
+        assert_eq!(
+            filter_attribute("a", "href", "\thttps://x").as_deref(),
+            Some("https://x")
+        );
         assert!(filter_attribute("a", "target", "_top").is_none());
     }
 }
