@@ -2,11 +2,7 @@
 //! the room's stored prev_batch and stored below everything we hold, so the
 //! stored timeline grows backwards without gaps.
 
-use matrix_sdk::{
-    Client,
-    room::MessagesOptions,
-    ruma::{RoomId, api::client::filter::RoomEventFilter},
-};
+use matrix_sdk::{Client, room::MessagesOptions, ruma::api::client::filter::RoomEventFilter};
 use trellis_rpc::{commands::PaginationResponse, model::Event};
 
 use crate::{
@@ -40,11 +36,7 @@ pub async fn paginate_server(
             from_server: true,
         });
     }
-    let rid = RoomId::parse(room_id)
-        .map_err(|e| CoreError::BadRequest(format!("invalid room ID: {e}")))?;
-    let sdk_room = client
-        .get_room(&rid)
-        .ok_or_else(|| CoreError::BadRequest(format!("not in room {room_id}")))?;
+    let sdk_room = crate::Backend::joined_room(client, room_id)?;
     let mut options = MessagesOptions::backward().from(prev_batch.as_deref());
     options.limit = limit.clamp(1, 1000).into();
     options.filter = RoomEventFilter::with_lazy_loading();

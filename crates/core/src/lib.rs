@@ -90,6 +90,18 @@ impl Backend {
         Ok(self.client_and_user().await?.0)
     }
 
+    /// A room we are in, or the error a command about it returns.
+    pub(crate) fn joined_room(
+        client: &matrix_sdk::Client,
+        room_id: &str,
+    ) -> Result<matrix_sdk::Room, CoreError> {
+        let rid = matrix_sdk::ruma::RoomId::parse(room_id)
+            .map_err(|e| CoreError::BadRequest(format!("{room_id:?} is not a room ID: {e}")))?;
+        client
+            .get_room(&rid)
+            .ok_or_else(|| CoreError::BadRequest(format!("not in room {room_id}")))
+    }
+
     /// The logged-in client and our user ID.
     pub(crate) async fn client_and_user(&self) -> Result<(matrix_sdk::Client, String), CoreError> {
         match self.inner.session.read().await.as_ref() {

@@ -1,13 +1,12 @@
 //! Sending: send_message and send_event return a local echo at once and
 //! queue the send; set_state and redact_event are sent straight away.
 
-use matrix_sdk::ruma::EventId;
 use serde_json::{Value, json};
 use trellis_rpc::commands::{
     RedactEventParams, ResendEventParams, SendEventParams, SendMessageParams, SetStateParams,
 };
 
-use super::{room_id, to_value};
+use super::{event_id, to_value};
 use crate::{
     Backend, CoreError, content,
     store::{self, event::NewEvent},
@@ -83,10 +82,7 @@ async fn queue(
     edit_source: Option<String>,
 ) -> Result<trellis_rpc::model::Event, CoreError> {
     let (client, user_id) = backend.client_and_user().await?;
-    let rid = room_id(room)?;
-    if client.get_room(&rid).is_none() {
-        return Err(CoreError::BadRequest(format!("not in room {room}")));
-    }
+    Backend::joined_room(&client, room)?;
     let content = content.to_string();
     if content.len() > MAX_CONTENT_BYTES {
         return Err(CoreError::BadRequest(format!(
@@ -162,10 +158,7 @@ pub async fn resend_event(backend: &Backend, p: ResendEventParams) -> Result<Val
 
 pub async fn set_state(backend: &Backend, p: SetStateParams) -> Result<Value, CoreError> {
     let client = backend.client().await?;
-    let rid = room_id(&p.room_id)?;
-    let room = client
-        .get_room(&rid)
-        .ok_or_else(|| CoreError::BadRequest(format!("not in room {}", p.room_id)))?;
+    let room = Backend::joined_room(&client, &p.room_id)?;
     let resp = room
         .send_state_event_raw(&p.event_type, &p.state_key, p.content)
         .await?;
@@ -174,12 +167,8 @@ pub async fn set_state(backend: &Backend, p: SetStateParams) -> Result<Value, Co
 
 pub async fn redact_event(backend: &Backend, p: RedactEventParams) -> Result<Value, CoreError> {
     let client = backend.client().await?;
-    let rid = room_id(&p.room_id)?;
-    let eid = EventId::parse(&p.event_id)
-        .map_err(|e| CoreError::BadRequest(format!("{:?} is not an event ID: {e}", p.event_id)))?;
-    let room = client
-        .get_room(&rid)
-        .ok_or_else(|| CoreError::BadRequest(format!("not in room {}", p.room_id)))?;
+    let eid = event_id(&p.event_id)?;
+    let room = Backend::joined_room(&client, &p.room_id)?;
     let resp = room.redact(&eid, p.reason.as_deref(), None).await?;
     Ok(json!({"event_id": resp.event_id.to_string()}))
 }

@@ -1,7 +1,7 @@
 //! Reading rooms: paginate, get_event, get_room_state, get_receipts.
 
 use matrix_sdk::ruma::{
-    EventId, RoomId,
+    RoomId,
     api::client::{membership::get_member_events, state::get_state_events},
 };
 use serde_json::Value;
@@ -9,7 +9,7 @@ use trellis_rpc::commands::{
     GetEventParams, GetReceiptsParams, GetRoomStateParams, PaginateParams, PaginationResponse,
 };
 
-use super::{room_id, to_value};
+use super::{event_id, to_value};
 use crate::{
     Backend, CoreError, history,
     store::{self, receipt, room, state, timeline},
@@ -54,12 +54,8 @@ pub async fn get_event(backend: &Backend, p: GetEventParams) -> Result<Value, Co
             return to_value(&e);
         }
     }
-    let rid = room_id(&p.room_id)?;
-    let eid = EventId::parse(&p.event_id)
-        .map_err(|e| CoreError::BadRequest(format!("{:?} is not an event ID: {e}", p.event_id)))?;
-    let room = client
-        .get_room(&rid)
-        .ok_or_else(|| CoreError::BadRequest(format!("not in room {}", p.room_id)))?;
+    let eid = event_id(&p.event_id)?;
+    let room = Backend::joined_room(&client, &p.room_id)?;
     let fetched = room.load_or_fetch_event(&eid, None).await?;
     let ev = event::from_timeline(&p.room_id, &user_id, &fetched)
         .map_err(|e| CoreError::Homeserver(e.to_string()))?;
@@ -75,10 +71,9 @@ pub async fn get_event(backend: &Backend, p: GetEventParams) -> Result<Value, Co
 
 pub async fn get_room_state(backend: &Backend, p: GetRoomStateParams) -> Result<Value, CoreError> {
     let client = backend.client().await?;
-    let rid = room_id(&p.room_id)?;
-    if client.get_room(&rid).is_none() {
-        return Err(CoreError::BadRequest(format!("not in room {}", p.room_id)));
-    }
+    let rid = Backend::joined_room(&client, &p.room_id)?
+        .room_id()
+        .to_owned();
     // As gomuks: fetching waits only when the members are to be returned;
     // otherwise it runs in the background and the result reaches the
     // frontend through later reads.
