@@ -179,8 +179,10 @@ pub async fn create_room(backend: &Backend, data: Value) -> Result<Value, CoreEr
             ));
         }
     }
-    let resp = client.send(request).await?;
-    Ok(json!({"room_id": resp.room_id.to_string()}))
+    // Through matrix-sdk's create_room, so the room is known at once and a
+    // command about it right after does not race the next sync.
+    let room = client.create_room(request).await?;
+    Ok(json!({"room_id": room.room_id().to_string()}))
 }
 
 pub async fn mark_read(backend: &Backend, p: MarkReadParams) -> Result<Value, CoreError> {
