@@ -125,7 +125,7 @@ fn mutate(rng: &mut StdRng, seeds: &[String], input: &str) -> String {
 }
 
 fn check_message(content: serde_json::Value, input: &str) {
-    if let Some(lc) = local_content("m.room.message", &content.to_string(), None)
+    if let Some(lc) = local_content("m.room.message", &content.to_string(), None, true)
         && let Err(why) = check_output(&lc.sanitized_html)
     {
         panic!("{why}\ninput: {input:?}\noutput: {:?}", lc.sanitized_html);
@@ -165,7 +165,7 @@ fn fuzz_pipeline_for_a_while() {
             bytes[i] = rng.random();
         }
         if let Ok(text) = std::str::from_utf8(&bytes)
-            && let Ok(ev) = crate::sync::event::from_json("!r:e.org", text)
+            && let Ok(ev) = timeline_event(text)
             && let Some(lc) = ev.local_content
         {
             let lc: trellis_rpc::model::LocalContent =
@@ -180,6 +180,14 @@ fn fuzz_pipeline_for_a_while() {
     assert!(runs > 0);
 }
 
+/// A raw event as sync stores it, from our own user so edit_source is made too.
+fn timeline_event(json: &str) -> Result<crate::store::event::NewEvent, String> {
+    let raw = matrix_sdk::ruma::serde::Raw::from_json_string(json.to_owned())
+        .map_err(|e| e.to_string())?;
+    let tev = matrix_sdk::deserialized_responses::TimelineEvent::from_plaintext(raw);
+    crate::sync::event::from_timeline("!r:e.org", "@m:e.org", &tev).map_err(|e| e.to_string())
+}
+
 #[test]
 fn lone_surrogates_in_json_get_no_html() {
     for raw in [
@@ -188,7 +196,7 @@ fn lone_surrogates_in_json_get_no_html() {
     ] {
         // The event may be stored as it came; its content does not parse, so
         // it gets no sanitized HTML at all.
-        if let Ok(ev) = crate::sync::event::from_json("!r:e.org", raw) {
+        if let Ok(ev) = timeline_event(raw) {
             assert_eq!(ev.local_content, None);
         }
     }

@@ -35,11 +35,14 @@ const HTML_FORMAT: &str = "org.matrix.custom.html";
 
 /// What the UI shows for an event of `event_type` (the decrypted type of an
 /// encrypted one) with `content` (decrypted). `None` for events that are not
-/// messages or whose content is not a JSON object.
+/// messages or whose content is not a JSON object. `edit_source` is made for
+/// `own_message`s only: nobody edits another's message, and recovering
+/// markdown is a third of the cost.
 pub fn local_content(
     event_type: &str,
     content: &str,
     relation_type: Option<&str>,
+    own_message: bool,
 ) -> Option<LocalContent> {
     if event_type != "m.room.message" {
         return None;
@@ -81,7 +84,9 @@ pub fn local_content(
             let rendered = render::render(&root);
             lc.sanitized_html = rendered.html;
             lc.has_math = rendered.has_math;
-            lc.edit_source = format!("{prefix}{}", to_markdown::to_markdown(&root));
+            if own_message {
+                lc.edit_source = format!("{prefix}{}", to_markdown::to_markdown(&root));
+            }
         }
         None => {
             lc.reply_fallback_removed = fallback.is_some();
@@ -90,7 +95,9 @@ pub fn local_content(
                 lc.sanitized_html = html;
             }
             lc.was_plaintext = true;
-            lc.edit_source = format!("{prefix}{text}");
+            if own_message {
+                lc.edit_source = format!("{prefix}{text}");
+            }
         }
     }
     Some(lc)
@@ -107,8 +114,15 @@ pub fn local_content_json(
     event_type: &str,
     content: &str,
     relation_type: Option<&str>,
+    own_message: bool,
 ) -> Option<String> {
-    serde_json::to_string(&local_content(event_type, content, relation_type)?).ok()
+    serde_json::to_string(&local_content(
+        event_type,
+        content,
+        relation_type,
+        own_message,
+    )?)
+    .ok()
 }
 
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {

@@ -7,7 +7,7 @@ use super::*;
 fn html(formatted_body: &str) -> LocalContent {
     let content = json!({"msgtype": "m.text", "body": "x", "format": HTML_FORMAT,
         "formatted_body": formatted_body});
-    local_content("m.room.message", &content.to_string(), None).expect("a message")
+    local_content("m.room.message", &content.to_string(), None, true).expect("a message")
 }
 
 fn sanitized(formatted_body: &str) -> String {
@@ -16,7 +16,7 @@ fn sanitized(formatted_body: &str) -> String {
 
 fn plain(body: &str) -> LocalContent {
     let content = json!({"msgtype": "m.text", "body": body});
-    local_content("m.room.message", &content.to_string(), None).expect("a message")
+    local_content("m.room.message", &content.to_string(), None, true).expect("a message")
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn reply_fallback_is_removed() {
 
     let content = json!({"msgtype": "m.text", "body": "> <@a:x> old\n\nnew",
         "m.relates_to": {"m.in_reply_to": {"event_id": "$q"}}});
-    let lc = local_content("m.room.message", &content.to_string(), None).expect("a message");
+    let lc = local_content("m.room.message", &content.to_string(), None, true).expect("a message");
     assert!(lc.reply_fallback_removed);
     assert_eq!(lc.sanitized_html, "new");
     // Without m.in_reply_to a leading quote is the message itself.
@@ -177,7 +177,7 @@ fn big_emoji_for_emoji_only() {
     assert!(!plain("🎉 party").big_emoji);
     let content = json!({"msgtype": "m.text", "body": "😀", "format": HTML_FORMAT,
         "formatted_body": "<b>😀</b>"});
-    let lc = local_content("m.room.message", &content.to_string(), None).expect("a message");
+    let lc = local_content("m.room.message", &content.to_string(), None, true).expect("a message");
     assert!(lc.big_emoji);
 }
 
@@ -239,8 +239,22 @@ fn edit_source_recovers_markdown() {
         assert_eq!(html(input).edit_source, markdown, "{input}");
     }
     let emote = json!({"msgtype": "m.emote", "body": "waves"});
-    let lc = local_content("m.room.message", &emote.to_string(), None).expect("a message");
+    let lc = local_content("m.room.message", &emote.to_string(), None, true).expect("a message");
     assert_eq!(lc.edit_source, "/me waves");
+}
+
+#[test]
+fn edit_source_is_made_for_own_messages_only() {
+    let content = json!({"msgtype": "m.text", "body": "x", "format": HTML_FORMAT,
+        "formatted_body": "<b>x</b>"})
+    .to_string();
+    let theirs = local_content("m.room.message", &content, None, false).expect("a message");
+    assert_eq!(
+        (theirs.sanitized_html.as_str(), theirs.edit_source.as_str()),
+        ("<b>x</b>", "")
+    );
+    let ours = local_content("m.room.message", &content, None, true).expect("a message");
+    assert_eq!(ours.edit_source, "**x**");
 }
 
 #[test]
@@ -254,7 +268,7 @@ fn edit_source_round_trips_through_markdown() {
         "||spoiler||",
     ] {
         let sent = markdown_to_content(input);
-        let lc = local_content("m.room.message", &sent.to_string(), None).expect("a message");
+        let lc = local_content("m.room.message", &sent.to_string(), None, true).expect("a message");
         assert_eq!(lc.edit_source, input, "{sent}");
     }
 }
@@ -265,17 +279,18 @@ fn html_version_and_edits() {
     let edit = json!({"msgtype": "m.text", "body": "* new", "m.new_content":
         {"msgtype": "m.text", "body": "new", "format": HTML_FORMAT, "formatted_body": "<b>new</b>"},
         "m.relates_to": {"rel_type": "m.replace", "event_id": "$o"}});
-    let lc = local_content("m.room.message", &edit.to_string(), Some("m.replace")).expect("edit");
+    let lc =
+        local_content("m.room.message", &edit.to_string(), Some("m.replace"), true).expect("edit");
     assert_eq!(lc.sanitized_html, "<b>new</b>");
 }
 
 #[test]
 fn non_messages_and_junk_get_nothing() {
-    assert!(local_content("m.room.member", r#"{"membership":"join"}"#, None).is_none());
-    assert!(local_content("m.room.message", "[1]", None).is_none());
-    assert!(local_content("m.room.message", "not json", None).is_none());
+    assert!(local_content("m.room.member", r#"{"membership":"join"}"#, None, true).is_none());
+    assert!(local_content("m.room.message", "[1]", None, true).is_none());
+    assert!(local_content("m.room.message", "not json", None, true).is_none());
     let odd = json!({"body": 5, "format": HTML_FORMAT, "formatted_body": ["x"]});
-    assert!(local_content("m.room.message", &odd.to_string(), None).is_some());
+    assert!(local_content("m.room.message", &odd.to_string(), None, true).is_some());
 }
 
 #[test]
@@ -385,7 +400,8 @@ fn sync_fills_local_content_from_decrypted_content() {
     assert!(e.local_content.is_none());
     e.decrypted_type = Some("m.room.message".into());
     e.decrypted = Some(json!({"msgtype": "m.text", "body": "<hi>"}).to_string());
-    crate::sync::event::index_content(&mut e);
+    crate::sync::event::index_relations(&mut e);
+    crate::sync::event::fill_local_content(&mut e, "@me:x");
     let lc: LocalContent =
         serde_json::from_str(e.local_content.as_deref().expect("local_content")).expect("json");
     assert_eq!(lc.sanitized_html, "&lt;hi&gt;");

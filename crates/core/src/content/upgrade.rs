@@ -18,12 +18,17 @@ pub async fn run(store: &Store) -> StoreResult<()> {
     if done >= super::HTML_VERSION {
         return Ok(());
     }
+    // edit_source is made for our own messages only.
+    let own_user_id: String = sqlx::query_scalar("SELECT user_id FROM account")
+        .fetch_optional(store.pool())
+        .await?
+        .unwrap_or_default();
     let mut after = 0i64;
     loop {
         let mut tx = store.begin_write().await?;
         let rows = sqlx::query(
             "SELECT rowid, coalesce(decrypted_type, type), coalesce(decrypted, content),
-                    relation_type
+                    relation_type, sender
              FROM event
              WHERE rowid > ? AND (type = 'm.room.message' OR decrypted_type = 'm.room.message')
                AND coalesce(json_extract(local_content, '$.html_version'), 0) < ?
@@ -39,7 +44,13 @@ pub async fn run(store: &Store) -> StoreResult<()> {
             let event_type: String = row.get(1);
             let content: String = row.get(2);
             let relation_type: Option<String> = row.get(3);
-            let fresh = super::local_content(&event_type, &content, relation_type.as_deref());
+            let sender: String = row.get(4);
+            let fresh = super::local_content(
+                &event_type,
+                &content,
+                relation_type.as_deref(),
+                sender == own_user_id,
+            );
             // The push rule that matched is not derived from content; keep it.
             sqlx::query(
                 "UPDATE event SET local_content = CASE

@@ -10,7 +10,7 @@ use super::{event_id, to_value};
 use crate::{
     Backend, CoreError, content,
     store::{self, event::NewEvent},
-    sync::{event::index_content, process::now_ms},
+    sync::{event::index_relations, process::now_ms},
 };
 
 /// The homeserver refuses events over 64 KiB; refuse early with the reason.
@@ -91,7 +91,7 @@ async fn queue(
         )));
     }
     let txn_id = crate::secrets::random_hex(16);
-    let mut local = content::local_content(event_type, &content, None);
+    let mut local = content::local_content(event_type, &content, None, true);
     if let (Some(lc), Some(src)) = (local.as_mut(), edit_source) {
         lc.edit_source = src;
     }
@@ -116,7 +116,7 @@ async fn queue(
         transaction_id: Some(txn_id.clone()),
         local_content: local.and_then(|lc| serde_json::to_string(&lc).ok()),
     };
-    index_content(&mut ev);
+    index_relations(&mut ev);
     let inner = &backend.inner;
     let mut tx = inner.store.begin_write().await?;
     let rowid = store::event::insert_local_echo(&mut tx, &ev, &txn_id).await?;

@@ -54,7 +54,8 @@ struct InReplyTo {
 #[error("unusable event from the homeserver: {0}")]
 pub struct BadEvent(String);
 
-/// Picks a raw event apart. `decrypted` is the cleartext of an encrypted one.
+/// Picks a raw event apart: the columns of any event, relations included.
+/// Timeline events go through `from_timeline`, which adds `local_content`.
 pub fn from_json(room_id: &str, json: &str) -> Result<NewEvent, BadEvent> {
     let f: Fields<'_> = serde_json::from_str(json).map_err(|e| BadEvent(e.to_string()))?;
     let event_id = f.event_id.ok_or_else(|| BadEvent("no event_id".into()))?;
@@ -93,12 +94,12 @@ pub fn from_json(room_id: &str, json: &str) -> Result<NewEvent, BadEvent> {
         }),
         local_content: None,
     };
-    index_content(&mut event);
+    index_relations(&mut event);
     Ok(event)
 }
 
 /// Fills the relation and redaction columns from the (decrypted) content.
-pub(crate) fn index_content(e: &mut NewEvent) {
+pub(crate) fn index_relations(e: &mut NewEvent) {
     let source = e.decrypted.as_deref().unwrap_or(&e.content);
     let c: ContentFields = serde_json::from_str(source).unwrap_or_default();
     if e.redacts.is_none() && e.event_type == "m.room.redaction" {
@@ -121,13 +122,23 @@ pub(crate) fn index_content(e: &mut NewEvent) {
             }
         }
     }
-    // Every stored event passes here (again once decrypted); a local echo
-    // arrives with its own, which keeps the typed text as edit_source.
-    if e.local_content.is_none() {
-        let event_type = e.decrypted_type.as_deref().unwrap_or(&e.event_type);
-        e.local_content =
-            crate::content::local_content_json(event_type, source, e.relation_type.as_deref());
+}
+
+/// Fills `local_content` from the (decrypted) content. Every stored timeline
+/// event passes here; a local echo arrives with its own, which keeps the
+/// typed text as edit_source.
+pub(crate) fn fill_local_content(e: &mut NewEvent, own_user_id: &str) {
+    if e.local_content.is_some() {
+        return;
     }
+    let source = e.decrypted.as_deref().unwrap_or(&e.content);
+    let event_type = e.decrypted_type.as_deref().unwrap_or(&e.event_type);
+    e.local_content = crate::content::local_content_json(
+        event_type,
+        source,
+        e.relation_type.as_deref(),
+        e.sender == own_user_id,
+    );
 }
 
 /// A timeline event as matrix-sdk hands it over, decrypted where it could.
@@ -158,10 +169,11 @@ pub fn from_timeline(
                     .to_string(),
             ));
             e.megolm_session_id = session_id;
-            index_content(&mut e);
+            index_relations(&mut e);
             e
         }
     };
+    fill_local_content(&mut event, own_user_id);
     event.unread_type = unread_type_of(&event, own_user_id, ev.push_actions());
     Ok(event)
 }

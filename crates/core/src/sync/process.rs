@@ -20,7 +20,8 @@ use trellis_rpc::{
 
 use super::{event, meta};
 use crate::store::{
-    self, Store, StoreResult, Tx, account_data, invited, receipt, room, space, state, timeline,
+    self, Store, StoreResult, Tx, account_data, event::NewEvent, invited, receipt, room, space,
+    state, timeline,
 };
 
 /// What matrix-sdk knows of a room that the raw response doesn't carry.
@@ -57,6 +58,7 @@ pub struct Processed {
 }
 
 pub async fn process(store: &Store, own_user_id: &str, batch: Batch<'_>) -> StoreResult<Processed> {
+    let mut timelines = prepare_timelines(&batch, own_user_id);
     let mut tx = store.begin_write().await?;
     let mut out = Processed::default();
     out.sync.since = batch.since.map(str::to_owned);
@@ -112,8 +114,9 @@ pub async fn process(store: &Store, own_user_id: &str, batch: Batch<'_>) -> Stor
             extras,
             gap: batch.gaps.get(room_id),
         };
+        let events = timelines.remove(room_id.as_str()).unwrap_or_default();
         let (sync_room, typing) =
-            process_joined(&mut tx, &ctx, update, &mut spaces_changed).await?;
+            process_joined(&mut tx, &ctx, update, events, &mut spaces_changed).await?;
         if let Some(t) = typing {
             out.typing.push(t);
         }
@@ -148,10 +151,84 @@ struct RoomCtx<'a> {
     gap: Option<&'a GapFill>,
 }
 
+/// Rooms with fewer new events than this are prepared on the calling
+/// thread: spawning would cost more than it saves.
+const PARALLEL_MIN_EVENTS: usize = 256;
+
+/// Turns every joined room's new timeline events (gap fill first) into rows
+/// before the write transaction opens. Sanitizing content is the costliest
+/// part of a sync, so it runs on every core and holds no lock.
+fn prepare_timelines<'a>(batch: &Batch<'a>, own_user_id: &str) -> HashMap<&'a str, Vec<NewEvent>> {
+    let rooms: Vec<(&'a str, Vec<&'a TimelineEvent>)> = batch
+        .response
+        .rooms
+        .joined
+        .iter()
+        .map(|(room_id, update)| {
+            let gap = batch.gaps.get(room_id).map(|g| g.events.as_slice());
+            let events = gap
+                .unwrap_or_default()
+                .iter()
+                .chain(&update.timeline.events);
+            (room_id.as_str(), events.collect())
+        })
+        .collect();
+    let convert = |(room_id, events): &(&'a str, Vec<&TimelineEvent>)| {
+        let rows = events
+            .iter()
+            .filter_map(
+                |tev| match event::from_timeline(room_id, own_user_id, tev) {
+                    Ok(ev) => Some(ev),
+                    Err(e) => {
+                        tracing::warn!(room_id, "skipping {e}");
+                        None
+                    }
+                },
+            )
+            .collect();
+        (*room_id, rows)
+    };
+    let total: usize = rooms.iter().map(|(_, e)| e.len()).sum();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if total < PARALLEL_MIN_EVENTS || threads < 2 {
+        return rooms.iter().map(convert).collect();
+    }
+    // Contiguous shares of about equal event counts, one per core.
+    let share = total.div_ceil(threads);
+    let mut chunks: Vec<&[(&str, Vec<&TimelineEvent>)]> = Vec::with_capacity(threads);
+    let (mut start, mut count) = (0, 0);
+    for (i, (_, events)) in rooms.iter().enumerate() {
+        count += events.len();
+        if count >= share {
+            chunks.push(&rooms[start..=i]);
+            (start, count) = (i + 1, 0);
+        }
+    }
+    chunks.push(&rooms[start..]);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || chunk.iter().map(convert).collect::<Vec<_>>()))
+            .collect();
+        let mut out = HashMap::with_capacity(rooms.len());
+        for worker in workers {
+            // A panic is a bug in our code; it travels on as it would have
+            // without the threads.
+            out.extend(
+                worker
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            );
+        }
+        out
+    })
+}
+
 async fn process_joined(
     tx: &mut Tx,
     ctx: &RoomCtx<'_>,
     update: &JoinedRoomUpdate,
+    events: Vec<NewEvent>,
     spaces_changed: &mut BTreeSet<String>,
 ) -> StoreResult<(SyncRoom, Option<Typing>)> {
     let room_id = ctx.room_id;
@@ -183,9 +260,7 @@ async fn process_joined(
     } else {
         Some(update.timeline.prev_batch.clone())
     };
-    let mut gap_events: &[TimelineEvent] = &[];
     if let Some(gap) = ctx.gap {
-        gap_events = &gap.events;
         if !gap.complete {
             timeline::clear(tx, room_id).await?;
             out.reset = true;
@@ -197,19 +272,6 @@ async fn process_joined(
     }
 
     let mut latest_ts = 0;
-    let events: Vec<_> = gap_events
-        .iter()
-        .chain(&update.timeline.events)
-        .filter_map(
-            |tev| match event::from_timeline(room_id, ctx.own_user_id, tev) {
-                Ok(ev) => Some(ev),
-                Err(e) => {
-                    tracing::warn!(room_id, "skipping {e}");
-                    None
-                }
-            },
-        )
-        .collect();
     let placed = store::event::insert_all(tx, &events).await?;
     let rowids: Vec<EventRowId> = placed.iter().map(|(rowid, _)| *rowid).collect();
     out.timeline
@@ -498,6 +560,29 @@ mod tests {
         // Messages from others count as unread until we read them.
         assert_eq!(meta.unread_messages, 14);
         assert_eq!(store.account().await.unwrap().unwrap().next_batch, "batch1");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[tokio::test]
+    async fn a_large_response_prepared_on_several_threads_lands_in_order() {
+        let (store, dir) = store().await;
+        let (rooms, events) = (40, 10);
+        assert!(rooms * events >= PARALLEL_MIN_EVENTS);
+        let out = run(&store, &synthetic::response(0, rooms, events)).await;
+        assert_eq!(out.sync.rooms.len(), rooms);
+        for r in 0..rooms {
+            let room = &out.sync.rooms[format!("!room{r}:bench.test").as_str()];
+            let ids: Vec<&str> = room
+                .timeline
+                .iter()
+                .map(|t| {
+                    let ev = room.events.iter().find(|e| e.rowid == t.event_rowid);
+                    ev.map_or("", |e| e.event_id.as_str())
+                })
+                .collect();
+            let want: Vec<String> = (0..events).map(|i| format!("$b0r{r}e{i}")).collect();
+            assert_eq!(ids, want, "room {r}");
+        }
         std::fs::remove_dir_all(dir).ok();
     }
 
