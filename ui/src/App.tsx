@@ -1,18 +1,18 @@
-import { Logo } from "./Logo";
+import { Login } from "./components/Login";
+import { Main } from "./components/Main";
+import { Splash } from "./components/Splash";
+import { WebLogin } from "./components/WebLogin";
+import { useConnectionStatus, useServices, useStore } from "./state/context";
 
-/** Placeholder until the UI issue brings login, the room list and the timeline. */
+/** Which screen: the web server's login, the Matrix login, a wait, or the client itself. */
 export function App() {
-  return (
-    <main className="placeholder">
-      <section className="card" aria-labelledby="app-title">
-        <Logo size={72} />
-        <h1 id="app-title">Trellis</h1>
-        <p className="tagline">A Matrix desktop client</p>
-        <p className="note">
-          The connection to the backend arrives with the UI issue. Until then, this window only
-          shows that the desktop shell and the web UI are wired together.
-        </p>
-      </section>
-    </main>
-  );
+  const status = useConnectionStatus();
+  const store = useStore();
+  const { client } = useServices();
+  if (status.state === "auth-required") return <WebLogin onDone={() => client.start()} />;
+  const cs = store.clientState;
+  if (!cs) return <Splash message={status.state === "reconnecting" ? "Reconnecting…" : "Connecting…"} />;
+  if (!cs.is_logged_in) return <Login />;
+  if (store.awaitingFirstSync) return <Splash message="Syncing your rooms… this can take a minute." />;
+  return <Main />;
 }

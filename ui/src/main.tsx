@@ -1,13 +1,32 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { RpcClient } from "./rpc/client";
+import { insideTauri, TauriTransport } from "./rpc/tauri";
+import { WebSocketTransport } from "./rpc/websocket";
+import { Actions } from "./state/actions";
+import { ServicesContext } from "./state/context";
+import { Store } from "./state/store";
+import { applyTheme, getSettings } from "./settings";
 import "./app.css";
+
+applyTheme(getSettings().theme);
+
+// Inside the desktop shell the backend is in-process (Tauri IPC); anywhere else
+// the page came from `trellis-server --listen`, which speaks the websocket.
+const client = new RpcClient(insideTauri() ? new TauriTransport() : new WebSocketTransport());
+const store = new Store();
+client.onEvent((command, data) => store.apply(command, data));
+const services = { client, store, actions: new Actions(client, store) };
+client.start();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <ServicesContext value={services}>
+      <App />
+    </ServicesContext>
   </StrictMode>,
 );

@@ -1,0 +1,26 @@
+import { useEffect, useRef, type ReactNode } from "react";
+
+/** A modal on the native <dialog>: focus is trapped, Escape and a backdrop click close it. */
+export function Dialog(props: { label: string; onClose(): void; className?: string; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && !el.open) el.showModal();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className={`dialog ${props.className ?? ""}`}
+      aria-label={props.label}
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onClose();
+      }}
+      onClick={(e) => {
+        if (e.target === ref.current) props.onClose();
+      }}
+    >
+      {props.children}
+    </dialog>
+  );
+}

@@ -1,0 +1,243 @@
+import { memo, useEffect, useState, type CSSProperties } from "react";
+import type { Event } from "../rpc/types";
+import { useServices } from "../state/context";
+import { displayName, memberAvatar } from "../state/members";
+import { messageSummary } from "../state/preview";
+import { putEvent, type RoomState } from "../state/room";
+import { stateSummary } from "../state/stateSummary";
+import { eventContent, latestEdit, replyTarget } from "../state/timelineItems";
+import { Avatar, userHue } from "./Avatar";
+import { EmojiPicker } from "./EmojiPicker";
+import { MessageBody } from "./MessageBody";
+
+export interface TileActions {
+  reply(ev: Event): void;
+  edit(ev: Event): void;
+  openRoom(roomIdOrAlias: string): void;
+  error(message: string): void;
+}
+
+const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
+
+export function timeOf(ts: number): string {
+  return new Date(ts).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+}
+
+/** One timeline row: a state change in one line, or a message with everything around it. */
+export const EventTile = memo(function EventTile(props: {
+  room: RoomState;
+  roomVersion: number;
+  event: Event;
+  continuation: boolean;
+  pending: boolean;
+  readers: string[] | undefined;
+  actions: TileActions;
+}) {
+  const { room, event: ev } = props;
+  const nameOf = (id: string) => displayName(room, id);
+  if (ev.state_key !== undefined) {
+    return (
+      <div className="state-line">
+        <span>{stateSummary(ev, nameOf)}</span>
+        <time className="muted small">{timeOf(ev.timestamp)}</time>
+        <Readers room={room} readers={props.readers} />
+      </div>
+    );
+  }
+  return <Message {...props} />;
+});
+
+function Message(props: {
+  room: RoomState;
+  event: Event;
+  continuation: boolean;
+  pending: boolean;
+  readers: string[] | undefined;
+  actions: TileActions;
+}) {
+  const { room, event: ev, actions } = props;
+  const { store, actions: backend } = useServices();
+  const me = store.ownUserId;
+  const own = ev.sender === me;
+  const [picker, setPicker] = useState(false);
+  const edit = latestEdit(room, ev);
+  const name = displayName(room, ev.sender);
+  const emote = eventContent(ev).msgtype === "m.emote";
+  const replyTo = replyTarget(ev);
+  const removed = Boolean(ev.redacted_by);
+
+  const react = (key: string) => {
+    setPicker(false);
+    backend.toggleReaction(room, ev, key).catch((e: Error) => actions.error(`Could not react: ${e.message}`));
+  };
+  const remove = () => {
+    if (!window.confirm("Delete this message for everyone?")) return;
+    backend.redact(room.meta.room_id, ev.event_id).catch((e: Error) => actions.error(`Could not delete: ${e.message}`));
+  };
+  const onPill = (kind: string, target: string) => {
+    if (kind === "room") actions.openRoom(target);
+  };
+
+  return (
+    <article
+      className={`msg${props.continuation ? " cont" : ""}${props.pending ? " pending" : ""}${ev.send_error ? " failed" : ""}`}
+      aria-label={`${name} at ${timeOf(ev.timestamp)}`}
+    >
+      <div className="msg-gutter">
+        {props.continuation ? (
+          <time className="msg-hover-time">{timeOf(ev.timestamp)}</time>
+        ) : (
+          <Avatar id={ev.sender} name={name} mxc={memberAvatar(room, ev.sender)} size={36} />
+        )}
+      </div>
+      <div className="msg-main">
+        {!props.continuation && (
+          <header className="msg-head">
+            <span className="msg-sender" style={{ "--avatar-hue": userHue(ev.sender) } as CSSProperties}>
+              {name}
+            </span>
+            <time className="muted small" dateTime={new Date(ev.timestamp).toISOString()}>
+              {timeOf(ev.timestamp)}
+            </time>
+          </header>
+        )}
+        {replyTo && <ReplyQuote room={room} eventId={replyTo} />}
+        <div className="msg-content">
+          {emote && !removed && <span className="emote-name">* {name} </span>}
+          <MessageBody event={ev} edit={edit} onPill={onPill} />
+          {edit && !removed && <span className="muted small edited">(edited)</span>}
+        </div>
+        {!removed && ev.reactions && <Reactions room={room} ev={ev} onToggle={react} />}
+        <SendState ev={ev} pending={props.pending} own={own} onError={actions.error} />
+        <Readers room={room} readers={props.readers} />
+      </div>
+      {!removed && !ev.event_id.startsWith("~") && (
+        <div className="msg-tools" role="toolbar" aria-label="Message actions">
+          {QUICK_REACTIONS.slice(0, 3).map((k) => (
+            <button key={k} className="tool" onClick={() => react(k)} title={`React ${k}`}>
+              {k}
+            </button>
+          ))}
+          <button className="tool" onClick={() => setPicker((p) => !p)} title="More reactions" aria-expanded={picker}>
+            ☺︎+
+          </button>
+          <button className="tool" onClick={() => actions.reply(ev)} title="Reply">
+            ↩︎
+          </button>
+          {own && eventContent(ev).msgtype !== undefined && !eventContent(ev).url && (
+            <button className="tool" onClick={() => actions.edit(ev)} title="Edit">
+              ✎
+            </button>
+          )}
+          {own && (
+            <button className="tool" onClick={remove} title="Delete">
+              🗑
+            </button>
+          )}
+          {picker && (
+            <div className="msg-picker">
+              <EmojiPicker onPick={react} onClose={() => setPicker(false)} />
+            </div>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+/** Chips of reaction keys with counts; ours are highlighted and clicking toggles them. */
+function Reactions({ room, ev, onToggle }: { room: RoomState; ev: Event; onToggle(key: string): void }) {
+  const mine = room.ownReactions.get(ev.event_id);
+  const entries = Object.entries(ev.reactions ?? {}).filter(([, n]) => n > 0);
+  if (entries.length === 0) return null;
+  return (
+    <div className="reactions">
+      {entries.map(([key, n]) => (
+        <button
+          key={key}
+          className={mine?.has(key) ? "chip mine" : "chip"}
+          aria-pressed={mine?.has(key) ?? false}
+          onClick={() => onToggle(key)}
+          title={mine?.has(key) ? "Remove your reaction" : "React"}
+        >
+          <span className="chip-key">{key.startsWith("mxc://") ? "🖼" : key}</span> {n}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** Pending → sent for our echoes; failed with a retry button. */
+function SendState({ ev, pending, own, onError }: { ev: Event; pending: boolean; own: boolean; onError(m: string): void }) {
+  const { actions } = useServices();
+  if (!own || !ev.transaction_id) return null;
+  if (ev.send_error) {
+    return (
+      <div className="send-state failed" role="alert">
+        Not sent: {ev.send_error}{" "}
+        <button
+          className="btn small"
+          onClick={() => actions.resend(ev.transaction_id!).catch((e: Error) => onError(`Retry failed: ${e.message}`))}
+        >
+          Retry
+        </button>
+      </div>
+    );
+  }
+  if (ev.event_id.startsWith("~")) return <div className="send-state">Sending…</div>;
+  if (pending) return <div className="send-state">Sent</div>;
+  return null;
+}
+
+const MAX_READERS = 4;
+
+function Readers({ room, readers }: { room: RoomState; readers: string[] | undefined }) {
+  if (!readers || readers.length === 0) return null;
+  const names = readers.map((id) => displayName(room, id));
+  return (
+    <div className="readers" title={`Seen by ${names.join(", ")}`} aria-label={`Seen by ${names.join(", ")}`}>
+      {readers.slice(0, MAX_READERS).map((id) => (
+        <Avatar key={id} id={id} name={displayName(room, id)} mxc={memberAvatar(room, id)} size={16} />
+      ))}
+      {readers.length > MAX_READERS && <span className="muted small">+{readers.length - MAX_READERS}</span>}
+    </div>
+  );
+}
+
+/** The message replied to, from the room's events or fetched once from the backend. */
+function ReplyQuote({ room, eventId }: { room: RoomState; eventId: string }) {
+  const { client, store } = useServices();
+  const rowid = room.eventRowids.get(eventId);
+  const known = rowid !== undefined ? room.events.get(rowid) : undefined;
+  const [fetched, setFetched] = useState<Event | null | undefined>(undefined);
+  useEffect(() => {
+    if (known || fetched !== undefined) return;
+    let live = true;
+    client.request("get_event", { room_id: room.meta.room_id, event_id: eventId }).then(
+      (ev) => {
+        if (!live) return;
+        setFetched(ev);
+        const current = store.rooms.get(room.meta.room_id);
+        // Kept for the next render of any reply to it; not a change worth announcing.
+        if (current && !current.eventRowids.has(ev.event_id)) putEvent(current, ev, store.ownUserId);
+      },
+      () => live && setFetched(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [known, fetched, client, store, room.meta.room_id, eventId]);
+  const target = known ?? fetched ?? undefined;
+  return (
+    <blockquote className="reply-quote">
+      {target ? (
+        <>
+          <span className="reply-sender">{displayName(room, target.sender)}</span>{" "}
+          <span className="reply-text">{messageSummary(target, latestEdit(room, target))}</span>
+        </>
+      ) : (
+        <span className="muted">{fetched === null ? "Original message not available" : "Loading reply…"}</span>
+      )}
+    </blockquote>
+  );
+}

@@ -1,0 +1,58 @@
+import { useState } from "react";
+import { useServices } from "../state/context";
+import { AuthCard, Field } from "./AuthCard";
+
+/** Backend errors in words a person can act on. */
+export function loginErrorText(message: string): string {
+  if (/M_FORBIDDEN|403|invalid password|Invalid username or password/i.test(message))
+    return "Wrong username or password.";
+  if (/M_USER_DEACTIVATED/i.test(message)) return "This account has been deactivated.";
+  if (/M_LIMIT_EXCEEDED|429/.test(message)) return "Too many attempts. Wait a little and try again.";
+  if (/keyring|secret service/i.test(message)) return `Cannot store your session securely: ${message}`;
+  if (/well-known|resolve|dns|connect|unreachable|timed out|error sending request/i.test(message))
+    return "Cannot reach that homeserver. Check the address and your connection.";
+  if (/not connected/i.test(message)) return "Lost the connection to the backend. Try again in a moment.";
+  return message;
+}
+
+/** The Matrix login: homeserver (URL or server name), username, password. */
+export function Login() {
+  const { actions } = useServices();
+  const [homeserver, setHomeserver] = useState("matrix.org");
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await actions.login(homeserver.trim(), username.trim(), password);
+      // The client_state that follows moves the app on; keep the spinner until then.
+    } catch (err) {
+      setError(loginErrorText(err instanceof Error ? err.message : String(err)));
+      setBusy(false);
+    }
+  };
+  return (
+    <AuthCard
+      title="Sign in to Matrix"
+      subtitle="Trellis keeps your session in the system keyring."
+      error={error}
+      busy={busy}
+      busyLabel="Signing in…"
+      submitLabel="Sign in"
+      onSubmit={submit}
+    >
+      <Field
+        label="Homeserver"
+        value={homeserver}
+        onChange={setHomeserver}
+        autoComplete="url"
+        hint="A server name like example.org, or a full https:// address."
+      />
+      <Field label="Username" value={username} onChange={setUsername} autoComplete="username" placeholder="alice or @alice:example.org" autoFocus />
+      <Field label="Password" value={password} onChange={setPassword} type="password" autoComplete="current-password" />
+    </AuthCard>
+  );
+}

@@ -1,0 +1,84 @@
+import { useCallback, useEffect, useState } from "react";
+import { useServices, useStore } from "../state/context";
+import { ConnectionBanner } from "./ConnectionBanner";
+import { QuickSwitcher } from "./QuickSwitcher";
+import { RoomList } from "./RoomList";
+import { RoomView } from "./RoomView";
+import { SettingsDialog } from "./SettingsDialog";
+import { SpacesBar } from "./SpacesBar";
+
+/** The signed-in client: spaces, room list, the open room, dialogs. */
+export function Main() {
+  const store = useStore();
+  const { actions } = useServices();
+  const [roomId, setRoomId] = useState<string | null>(null);
+  const [spaceId, setSpaceId] = useState<string | null>(null);
+  const [switcher, setSwitcher] = useState(false);
+  const [settings, setSettings] = useState(false);
+
+  const openRoom = useCallback(
+    (id: string) => {
+      setRoomId(id);
+      actions.openRoom(id).catch(() => {});
+    },
+    [actions],
+  );
+
+  /** Pills and links name rooms by ID or alias; joined ones open, others may be joined. */
+  const openByIdOrAlias = useCallback(
+    (idOrAlias: string) => {
+      const known = idOrAlias.startsWith("#")
+        ? [...store.rooms.values()].find((r) => r.meta.canonical_alias === idOrAlias)?.meta.room_id
+        : store.rooms.has(idOrAlias)
+          ? idOrAlias
+          : undefined;
+      if (known) return openRoom(known);
+      if (!window.confirm(`Join ${idOrAlias}?`)) return;
+      actions.joinRoom(idOrAlias).then(openRoom, (e: Error) => window.alert(`Could not join: ${e.message}`));
+    },
+    [store, actions, openRoom],
+  );
+
+  // A room we left (or a logout) closes its view.
+  useEffect(() => {
+    if (roomId && !store.rooms.has(roomId)) setRoomId(null);
+  });
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        setSwitcher((s) => !s);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  return (
+    <div className="app-shell">
+      <ConnectionBanner />
+      <div className="app-columns">
+        <SpacesBar selected={spaceId} onSelect={setSpaceId} onSettings={() => setSettings(true)} />
+        <RoomList spaceId={spaceId} selected={roomId} onOpen={openRoom} onSwitcher={() => setSwitcher(true)} />
+        {roomId ? (
+          <RoomView key={roomId} roomId={roomId} onOpenRoom={openByIdOrAlias} onBack={() => setRoomId(null)} />
+        ) : (
+          <section className="room-empty" aria-label="No room open">
+            <p className="muted">Pick a room on the left, or press Ctrl+K to jump to one.</p>
+          </section>
+        )}
+      </div>
+      {switcher && (
+        <QuickSwitcher
+          onClose={() => setSwitcher(false)}
+          onOpen={(id) => {
+            setSwitcher(false);
+            openRoom(id);
+          }}
+        />
+      )}
+      {settings && <SettingsDialog onClose={() => setSettings(false)} />}
+    </div>
+  );
+}

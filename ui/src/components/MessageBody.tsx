@@ -1,0 +1,147 @@
+import { memo, useMemo, type MouseEvent } from "react";
+import { mediaUrl, rewriteHtmlMediaSrc } from "../media";
+import { insideTauri } from "../rpc/tauri";
+import type { Event, JsonObject } from "../rpc/types";
+import { eventContent, eventType } from "../state/timelineItems";
+
+interface MediaInfo {
+  mimetype?: string;
+  size?: number;
+  w?: number;
+  h?: number;
+  thumbnail_url?: string;
+  thumbnail_file?: { url?: string };
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+/** The mxc URI of a media message, and whether it is encrypted (`file` instead of `url`). */
+function mediaSource(c: JsonObject): { mxc: string | undefined; encrypted: boolean } {
+  const file = c.file as { url?: unknown } | undefined;
+  if (file && typeof file.url === "string") return { mxc: file.url, encrypted: true };
+  return { mxc: str(c.url), encrypted: false };
+}
+
+export function formatSize(bytes: number | undefined): string {
+  if (!bytes) return "";
+  const units = ["B", "KB", "MB", "GB"];
+  let n = bytes;
+  let u = 0;
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
+  return `${n.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
+}
+
+/** Images in sanitized_html point at the web server's media path; the desktop serves them elsewhere. */
+function htmlForTransport(html: string): string {
+  if (!insideTauri() || !html.includes("<img")) return html;
+  const tpl = document.createElement("template");
+  tpl.innerHTML = html;
+  for (const img of tpl.content.querySelectorAll("img")) {
+    const src = rewriteHtmlMediaSrc(img.getAttribute("src") ?? "");
+    if (src) img.setAttribute("src", src);
+    else img.removeAttribute("src");
+  }
+  return tpl.innerHTML;
+}
+
+/** Links open outside the app; spoilers reveal on click; pills go through onPill. */
+function onBodyClick(e: MouseEvent<HTMLElement>, onPill: (kind: string, target: string) => void) {
+  const el = e.target as HTMLElement;
+  const spoiler = el.closest("[data-mx-spoiler]");
+  if (spoiler && !spoiler.classList.contains("revealed")) {
+    e.preventDefault();
+    spoiler.classList.add("revealed");
+    return;
+  }
+  const link = el.closest("a");
+  if (!link) return;
+  const pill = link.getAttribute("data-mx-pill");
+  if (pill) {
+    e.preventDefault();
+    onPill(link.className.includes("mx-pill-user") ? "user" : "room", pill);
+    return;
+  }
+  link.target = "_blank";
+}
+
+function HtmlBody({ html, className, onPill }: { html: string; className: string; onPill(kind: string, target: string): void }) {
+  const safe = useMemo(() => htmlForTransport(html), [html]);
+  // sanitized_html is the backend's sanitizer output: the only HTML we ever render.
+  return <div className={className} onClick={(e) => onBodyClick(e, onPill)} dangerouslySetInnerHTML={{ __html: safe }} />;
+}
+
+/** The visible part of a message: text or HTML, media, or why there is none. */
+export const MessageBody = memo(function MessageBody(props: {
+  event: Event;
+  /** The latest edit, whose m.new_content (and local_content) replaces the original's. */
+  edit: Event | undefined;
+  onPill(kind: string, target: string): void;
+}) {
+  const ev = props.event;
+  if (ev.redacted_by) return <p className="body removed">Message deleted</p>;
+  if (ev.decryption_error || eventType(ev) === "m.room.encrypted") {
+    return (
+      <p className="body removed" title={ev.decryption_error}>
+        Unable to decrypt this message{ev.decryption_error ? "" : " yet"}.
+      </p>
+    );
+  }
+  const edited = props.edit && !props.edit.redacted_by ? props.edit : undefined;
+  const c: JsonObject = edited
+    ? ((eventContent(edited)["m.new_content"] as JsonObject | undefined) ?? eventContent(ev))
+    : eventContent(ev);
+  const local = edited ? edited.local_content : ev.local_content;
+  const body = str(c.body) ?? "";
+  const info = (c.info ?? {}) as MediaInfo;
+  const msgtype = eventType(ev) === "m.sticker" ? "m.sticker" : str(c.msgtype);
+
+  if (msgtype === "m.image" || msgtype === "m.sticker" || msgtype === "m.video") {
+    const { mxc, encrypted } = mediaSource(c);
+    const full = mediaUrl(mxc, "full", encrypted);
+    const thumb = mediaUrl(info.thumbnail_file?.url ?? info.thumbnail_url ?? mxc, "thumbnail", Boolean(info.thumbnail_file) || encrypted);
+    // Reserve the box from the declared size so loading does not move the timeline.
+    const w = info.w && info.h ? Math.min(info.w, 360) : 320;
+    const h = info.w && info.h ? Math.round((w * info.h) / info.w) : 200;
+    const box = { width: w, aspectRatio: `${w} / ${Math.min(h, 480)}` };
+    if (!full) return <p className="body removed">{body || "Media"} (unavailable)</p>;
+    if (msgtype === "m.video") {
+      return <video className="media" style={box} controls preload="metadata" poster={info.thumbnail_url || info.thumbnail_file ? thumb : undefined} src={full} aria-label={body} />;
+    }
+    return (
+      <a className="media-link" href={full} target="_blank" rel="noopener noreferrer" title={body}>
+        <img className="media" style={box} src={thumb ?? full} alt={body} loading="lazy" />
+      </a>
+    );
+  }
+  if (msgtype === "m.audio" || msgtype === "m.file") {
+    const { mxc, encrypted } = mediaSource(c);
+    const url = mediaUrl(mxc, "full", encrypted);
+    const name = str(c.filename) ?? body ?? "file";
+    return (
+      <div className="file-card">
+        <span className="file-icon" aria-hidden="true">{msgtype === "m.audio" ? "🔊" : "📄"}</span>
+        <span className="file-meta">
+          <span className="file-name">{name}</span>
+          <span className="muted small">{[info.mimetype, formatSize(info.size)].filter(Boolean).join(" · ")}</span>
+          {msgtype === "m.audio" && url && <audio controls preload="none" src={url} />}
+        </span>
+        {url && (
+          <a className="btn small" href={url} download={name}>
+            Download
+          </a>
+        )}
+      </div>
+    );
+  }
+  const classes = ["body"];
+  if (local?.big_emoji) classes.push("big-emoji");
+  if (msgtype === "m.notice") classes.push("notice");
+  if (msgtype === "m.emote") classes.push("emote");
+  if (local?.sanitized_html) return <HtmlBody html={local.sanitized_html} className={classes.join(" ")} onPill={props.onPill} />;
+  return <div className={classes.join(" ")}>{body}</div>;
+});

@@ -1,0 +1,115 @@
+import { useState } from "react";
+import { useServices, useStore } from "../state/context";
+import { isRoomMuted } from "../state/pushRules";
+import { memberList, roomName } from "../state/members";
+import type { RoomState } from "../state/room";
+import { Avatar } from "./Avatar";
+
+/** Members (by power, then name) and the room's details, with leave and mute. */
+export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownUserId: string | undefined; onClose(): void }) {
+  const [tab, setTab] = useState<"members" | "info">("members");
+  const members = memberList(room);
+  return (
+    <aside className="right-panel" aria-label="Room details">
+      <header className="panel-head">
+        <div role="tablist" className="tabs">
+          <button role="tab" aria-selected={tab === "members"} className={tab === "members" ? "tab active" : "tab"} onClick={() => setTab("members")}>
+            Members {members.length > 0 && <span className="muted">{members.length}</span>}
+          </button>
+          <button role="tab" aria-selected={tab === "info"} className={tab === "info" ? "tab active" : "tab"} onClick={() => setTab("info")}>
+            Info
+          </button>
+        </div>
+        <button className="btn ghost small" onClick={onClose} aria-label="Close panel">
+          ✕
+        </button>
+      </header>
+      {tab === "members" ? (
+        <ul className="member-list">
+          {members.length === 0 && <li className="muted">Loading members…</li>}
+          {members.map((m) => (
+            <li key={m.userId} className="member">
+              <Avatar id={m.userId} name={m.name} mxc={m.avatar} size={32} />
+              <span className="member-text">
+                <span className="member-name">
+                  {m.name}
+                  {m.userId === ownUserId && <span className="muted"> (you)</span>}
+                </span>
+                <span className="muted small">{m.userId}</span>
+              </span>
+              {m.powerLevel >= 100 ? (
+                <span className="role">Admin</span>
+              ) : m.powerLevel >= 50 ? (
+                <span className="role">Mod</span>
+              ) : m.membership === "invite" ? (
+                <span className="role muted">Invited</span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <RoomInfo room={room} />
+      )}
+    </aside>
+  );
+}
+
+function RoomInfo({ room }: { room: RoomState }) {
+  const { actions } = useServices();
+  const store = useStore();
+  const [error, setError] = useState<string | null>(null);
+  const m = room.meta;
+  const muted = isRoomMuted(store, m.room_id);
+  const leave = async () => {
+    if (!window.confirm(`Leave ${roomName(room)}?`)) return;
+    try {
+      await actions.leaveRoom(m.room_id);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const toggleMute = async () => {
+    const next = !muted;
+    try {
+      // The push rule change comes back through sync and flips the button.
+      await actions.setMuted(m.room_id, next);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <div className="room-info">
+      <div className="room-info-hero">
+        <Avatar id={m.dm_user_id ?? m.room_id} name={roomName(room)} mxc={m.avatar} size={72} />
+        <h3>{roomName(room)}</h3>
+        {m.canonical_alias && <p className="muted">{m.canonical_alias}</p>}
+      </div>
+      {m.topic && <p className="room-info-topic">{m.topic}</p>}
+      <dl className="facts">
+        <dt>Room ID</dt>
+        <dd className="mono">{m.room_id}</dd>
+        <dt>Encryption</dt>
+        <dd>{m.encryption_event ? "End-to-end encrypted" : "Not encrypted"}</dd>
+        {m.lazy_load_summary?.["m.joined_member_count"] !== undefined && (
+          <>
+            <dt>Members</dt>
+            <dd>{m.lazy_load_summary["m.joined_member_count"]}</dd>
+          </>
+        )}
+      </dl>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="stack">
+        <button className="btn" onClick={toggleMute}>
+          {muted ? "Unmute notifications" : "Mute notifications"}
+        </button>
+        <button className="btn danger" onClick={leave}>
+          Leave room
+        </button>
+      </div>
+    </div>
+  );
+}

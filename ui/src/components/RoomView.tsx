@@ -1,0 +1,80 @@
+import { useCallback, useMemo, useState } from "react";
+import type { Event } from "../rpc/types";
+import { useRoom, useServices } from "../state/context";
+import { roomName } from "../state/members";
+import { Avatar } from "./Avatar";
+import { Composer, type ComposerMode } from "./Composer";
+import type { TileActions } from "./EventTile";
+import { RightPanel } from "./RightPanel";
+import { Timeline } from "./Timeline";
+
+/** The open room: header, timeline, composer, and the side panel when asked for. */
+export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string): void; onBack(): void }) {
+  const { roomId, onOpenRoom } = props;
+  const room = useRoom(roomId);
+  const { store } = useServices();
+  const [mode, setMode] = useState<ComposerMode>({ kind: "normal" });
+  const [panel, setPanel] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const showError = useCallback((m: string) => setError(m), []);
+  const actions: TileActions = useMemo(
+    () => ({
+      reply: (event: Event) => setMode({ kind: "reply", event }),
+      edit: (event: Event) => setMode({ kind: "edit", event }),
+      openRoom: onOpenRoom,
+      error: showError,
+    }),
+    [onOpenRoom, showError],
+  );
+
+  if (!room) return null;
+  const name = roomName(room);
+  const members = room.meta.lazy_load_summary?.["m.joined_member_count"];
+  return (
+    <div className="room-area">
+      <section className="room-view" aria-label={name}>
+        <header className="room-head">
+          <button className="btn ghost icon narrow-only" onClick={props.onBack} aria-label="Back to rooms">
+            ←
+          </button>
+          <Avatar id={room.meta.dm_user_id ?? roomId} name={name} mxc={room.meta.avatar} size={36} />
+          <div className="room-head-text">
+            <h2>{name}</h2>
+            {room.meta.topic ? (
+              <p className="room-topic" title={room.meta.topic}>
+                {room.meta.topic}
+              </p>
+            ) : (
+              members !== undefined && <p className="room-topic">{members} members</p>
+            )}
+          </div>
+          {room.meta.encryption_event && (
+            <span className="enc-badge" title="Messages here are end-to-end encrypted">
+              🔒 Encrypted
+            </span>
+          )}
+          <button
+            className={panel ? "btn ghost active" : "btn ghost"}
+            onClick={() => setPanel((p) => !p)}
+            aria-pressed={panel}
+            title="Members and room info"
+          >
+            👥 Room info
+          </button>
+        </header>
+        {error && (
+          <div className="room-error" role="alert">
+            <span>{error}</span>
+            <button className="btn ghost small" onClick={() => setError(null)} aria-label="Dismiss">
+              ✕
+            </button>
+          </div>
+        )}
+        <Timeline room={room} actions={actions} />
+        <Composer key={roomId} room={room} mode={mode} setMode={setMode} onError={showError} />
+      </section>
+      {panel && <RightPanel room={room} ownUserId={store.ownUserId} onClose={() => setPanel(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+import { useState } from "react";
+import { insideTauri } from "../rpc/tauri";
+import { updateSettings, useSettings, type Theme } from "../settings";
+import { useServices, useStore } from "../state/context";
+import { Avatar } from "./Avatar";
+import { Dialog } from "./Dialog";
+
+const THEMES: { value: Theme; label: string }[] = [
+  { value: "system", label: "Match system" },
+  { value: "light", label: "Light" },
+  { value: "dark", label: "Dark" },
+];
+
+/** Appearance, notifications, the tray, and the account (with log out). */
+export function SettingsDialog({ onClose }: { onClose(): void }) {
+  const settings = useSettings();
+  const store = useStore();
+  const { actions } = useServices();
+  const me = store.clientState;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const logout = async () => {
+    if (!window.confirm("Log out? Your messages stay on the server; this device's keys are removed.")) return;
+    setBusy(true);
+    try {
+      await actions.logout();
+      onClose();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setBusy(false);
+    }
+  };
+
+  const setNotifications = async (on: boolean) => {
+    // In a browser, notifications need the page's permission first.
+    if (on && !insideTauri() && "Notification" in window && Notification.permission === "default") {
+      await Notification.requestPermission();
+    }
+    updateSettings({ notifications: on });
+  };
+
+  return (
+    <Dialog label="Settings" onClose={onClose} className="settings">
+      <header className="dialog-head">
+        <h2>Settings</h2>
+        <button className="btn ghost small" onClick={onClose} aria-label="Close settings">
+          ✕
+        </button>
+      </header>
+      {me?.user_id && (
+        <section className="settings-account">
+          <Avatar id={me.user_id} name={me.displayname ?? me.user_id} mxc={me.avatar_url} size={48} />
+          <div>
+            <strong>{me.displayname ?? me.user_id}</strong>
+            <div className="muted small">{me.user_id}</div>
+            {me.device_id && <div className="muted small">Device {me.device_id}</div>}
+          </div>
+        </section>
+      )}
+      <fieldset className="settings-group">
+        <legend>Theme</legend>
+        <div className="segmented">
+          {THEMES.map((t) => (
+            <label key={t.value} className={settings.theme === t.value ? "seg active" : "seg"}>
+              <input
+                type="radio"
+                name="theme"
+                value={t.value}
+                checked={settings.theme === t.value}
+                onChange={() => updateSettings({ theme: t.value })}
+              />
+              {t.label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="settings-group">
+        <legend>Behaviour</legend>
+        <label className="toggle">
+          <input type="checkbox" checked={settings.notifications} onChange={(e) => void setNotifications(e.target.checked)} />
+          <span>
+            Desktop notifications
+            <small className="muted">For messages your push rules say should notify.</small>
+          </span>
+        </label>
+        {insideTauri() && (
+          <label className="toggle">
+            <input type="checkbox" checked={settings.closeToTray} onChange={(e) => updateSettings({ closeToTray: e.target.checked })} />
+            <span>
+              Close to tray
+              <small className="muted">Closing the window keeps Trellis running in the tray.</small>
+            </span>
+          </label>
+        )}
+      </fieldset>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button className="btn danger" onClick={logout} disabled={busy}>
+          {busy ? "Logging out…" : "Log out"}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

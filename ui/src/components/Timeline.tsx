@@ -1,0 +1,132 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useServices } from "../state/context";
+import { displayName } from "../state/members";
+import type { RoomState } from "../state/room";
+import { receiptsByEvent, timelineItems, type TimelineItem } from "../state/timelineItems";
+import { EventTile, type TileActions } from "./EventTile";
+import { VirtualList, type VirtualListHandle } from "./VirtualList";
+
+type Row = TimelineItem | { kind: "top"; key: string };
+
+function dayLabel(ts: number): string {
+  const d = new Date(ts);
+  const today = new Date();
+  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
+  if (d.toDateString() === today.toDateString()) return "Today";
+  if (d.toDateString() === yesterday.toDateString()) return "Yesterday";
+  return d.toLocaleDateString(undefined, {
+    weekday: "long",
+    month: "long",
+    day: "numeric",
+    year: d.getFullYear() === today.getFullYear() ? undefined : "numeric",
+  });
+}
+
+/** Whether the person can see the room now: window focused and page visible. */
+function useWindowActive(): boolean {
+  const [active, setActive] = useState(() => document.hasFocus() && !document.hidden);
+  useEffect(() => {
+    const update = () => setActive(document.hasFocus() && !document.hidden);
+    window.addEventListener("focus", update);
+    window.addEventListener("blur", update);
+    document.addEventListener("visibilitychange", update);
+    return () => {
+      window.removeEventListener("focus", update);
+      window.removeEventListener("blur", update);
+      document.removeEventListener("visibilitychange", update);
+    };
+  }, []);
+  return active;
+}
+
+/** The room's messages, newest at the bottom, older pages loading as you scroll up. */
+export function Timeline({ room, actions }: { room: RoomState; actions: TileActions }) {
+  const { actions: backend, store } = useServices();
+  const list = useRef<VirtualListHandle>(null);
+  const [atBottom, setAtBottom] = useState(true);
+  const active = useWindowActive();
+  const version = room.version;
+  const rows: Row[] = useMemo(
+    () => [{ kind: "top", key: "top" } as Row].concat(timelineItems(room)),
+    [room, version],
+  );
+  const readers = useMemo(() => receiptsByEvent(room, store.ownUserId), [room, version, store.ownUserId]);
+
+  const loadOlder = useCallback(() => {
+    if (room.hasMoreHistory) backend.paginate(room.meta.room_id).catch((e: Error) => actions.error(`Could not load history: ${e.message}`));
+  }, [backend, room, actions]);
+
+  // Looking at the newest messages with the window focused counts as reading them.
+  useEffect(() => {
+    if (atBottom && active) backend.markRead(room).catch(() => {});
+  }, [atBottom, active, room, version, backend]);
+
+  const loading = room.hasMoreHistory;
+  return (
+    <div className="timeline-wrap">
+      <VirtualList
+        className="timeline"
+        label="Messages"
+        items={rows}
+        estimate={64}
+        stickToBottom
+        onNearTop={loadOlder}
+        onAtBottomChange={setAtBottom}
+        handle={list}
+        render={(row) => {
+          if (row.kind === "top") {
+            return (
+              <div className="timeline-top" aria-live="polite">
+                {loading ? (
+                  <>
+                    <span className="spinner small" aria-hidden="true" /> Loading older messages…
+                  </>
+                ) : (
+                  "This is the beginning of the conversation."
+                )}
+              </div>
+            );
+          }
+          if (row.kind === "day") {
+            return (
+              <div className="day-sep" role="separator">
+                <span>{dayLabel(row.timestamp)}</span>
+              </div>
+            );
+          }
+          return (
+            <EventTile
+              room={room}
+              roomVersion={version}
+              event={row.event}
+              continuation={row.continuation}
+              pending={row.pending}
+              readers={readers.get(row.event.event_id)}
+              actions={actions}
+            />
+          );
+        }}
+      />
+      <TypingNotice room={room} ownUserId={store.ownUserId} />
+      {!atBottom && (
+        <button className="jump-latest btn" onClick={() => list.current?.scrollToBottom()}>
+          ↓ Jump to latest
+        </button>
+      )}
+    </div>
+  );
+}
+
+function TypingNotice({ room, ownUserId }: { room: RoomState; ownUserId: string | undefined }) {
+  const others = room.typing.filter((u) => u !== ownUserId).map((u) => displayName(room, u));
+  let text = "";
+  if (others.length === 1) text = `${others[0]} is typing…`;
+  else if (others.length === 2) text = `${others[0]} and ${others[1]} are typing…`;
+  else if (others.length > 2) text = "Several people are typing…";
+  // Always there (one line high), so the composer does not move when someone types.
+  return (
+    <div className="typing" aria-live="polite">
+      {text}
+    </div>
+  );
+}

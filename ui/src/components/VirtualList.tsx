@@ -1,0 +1,180 @@
+import {
+  useImperativeHandle,
+  useLayoutEffect,
+  useReducer,
+  useRef,
+  useState,
+  type ReactNode,
+  type Ref,
+} from "react";
+import { flushSync } from "react-dom";
+
+export interface VirtualListHandle {
+  scrollToBottom(): void;
+}
+
+interface Props<T extends { key: string }> {
+  items: T[];
+  render(item: T, index: number): ReactNode;
+  /** Height guess for rows not yet measured (the measured average takes over). */
+  estimate: number;
+  /** Chat mode: starts at the bottom and stays there while the user is there. */
+  stickToBottom?: boolean;
+  /** Called when the view is near the top (to load older rows). */
+  onNearTop?: () => void;
+  onAtBottomChange?: (atBottom: boolean) => void;
+  className?: string;
+  label: string;
+  handle?: Ref<VirtualListHandle>;
+}
+
+const OVERSCAN_PX = 800;
+const NEAR_TOP_PX = 1200;
+const AT_BOTTOM_PX = 40;
+
+/**
+ * Renders only the rows near the viewport, with spacers for the rest. Row
+ * heights are measured as they render; whenever rows above change (older
+ * history prepended, an image loaded) the first visible row is kept exactly
+ * where it was, so nothing jumps.
+ */
+export function VirtualList<T extends { key: string }>(props: Props<T>) {
+  const { items, estimate } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const heights = useRef(new Map<string, number>());
+  const anchor = useRef<{ key: string; delta: number } | null>(null);
+  const atBottom = useRef(props.stickToBottom === true);
+  const [view, setView] = useState({ top: 0, height: 900 });
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const observer = useRef<ResizeObserver | null>(null);
+  const nodes = useRef(new Map<Element, string>());
+
+  if (!observer.current && typeof ResizeObserver !== "undefined") {
+    observer.current = new ResizeObserver((entries) => {
+      let changed = false;
+      for (const e of entries) {
+        const key = nodes.current.get(e.target);
+        if (key === undefined) continue;
+        const h = (e.target as HTMLElement).offsetHeight;
+        if (heights.current.get(key) !== h) {
+          heights.current.set(key, h);
+          changed = true;
+        }
+      }
+      // Synchronously, so the re-anchored frame is the one that gets painted.
+      if (changed) flushSync(rerender);
+    });
+  }
+
+  // One ref callback per key, kept, so React does not detach and re-observe rows on every render.
+  const refs = useRef(new Map<string, (el: HTMLDivElement | null) => () => void>());
+  const measureRef = (key: string) => {
+    let ref = refs.current.get(key);
+    if (!ref) {
+      ref = (el: HTMLDivElement | null) => {
+        if (el) {
+          nodes.current.set(el, key);
+          observer.current?.observe(el);
+        }
+        return () => {
+          if (!el) return;
+          nodes.current.delete(el);
+          observer.current?.unobserve(el);
+          refs.current.delete(key);
+        };
+      };
+      refs.current.set(key, ref);
+    }
+    return ref;
+  };
+
+  // Offsets of every row (cheap even for thousands).
+  let measuredSum = 0;
+  let measuredCount = 0;
+  for (const h of heights.current.values()) {
+    measuredSum += h;
+    measuredCount++;
+  }
+  const guess = measuredCount ? measuredSum / measuredCount : estimate;
+  const offsets = new Array<number>(items.length + 1);
+  offsets[0] = 0;
+  for (let i = 0; i < items.length; i++) {
+    offsets[i + 1] = offsets[i]! + (heights.current.get(items[i]!.key) ?? guess);
+  }
+  const total = offsets[items.length]!;
+  let start = 0;
+  while (start < items.length && offsets[start + 1]! < view.top - OVERSCAN_PX) start++;
+  let end = start;
+  while (end < items.length && offsets[end]! < view.top + view.height + OVERSCAN_PX) end++;
+
+  const recordAnchor = () => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = el.scrollTop;
+    let i = 0;
+    while (i < items.length - 1 && offsets[i + 1]! <= top) i++;
+    const item = items[i];
+    anchor.current = item ? { key: item.key, delta: offsets[i]! - top } : null;
+  };
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (atBottom.current && props.stickToBottom) {
+      el.scrollTop = el.scrollHeight;
+    } else if (anchor.current && el.scrollTop > 0) {
+      const idx = items.findIndex((it) => it.key === anchor.current!.key);
+      if (idx >= 0) {
+        const want = offsets[idx]! - anchor.current.delta;
+        if (Math.abs(el.scrollTop - want) > 0.5) el.scrollTop = want;
+      }
+    }
+    recordAnchor();
+    if (el.scrollTop < NEAR_TOP_PX) props.onNearTop?.();
+  });
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX;
+    if (bottom !== atBottom.current) {
+      atBottom.current = bottom;
+      props.onAtBottomChange?.(bottom);
+    }
+    recordAnchor();
+    setView({ top: el.scrollTop, height: el.clientHeight });
+  };
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    setView({ top: el.scrollTop, height: el.clientHeight });
+    const ro = new ResizeObserver(() => setView({ top: el.scrollTop, height: el.clientHeight }));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  useImperativeHandle(props.handle, () => ({
+    scrollToBottom() {
+      const el = scroller.current;
+      if (!el) return;
+      atBottom.current = true;
+      props.onAtBottomChange?.(true);
+      el.scrollTop = el.scrollHeight;
+      rerender();
+    },
+  }));
+
+  return (
+    <div className={props.className} ref={scroller} onScroll={onScroll} tabIndex={0} role="region" aria-label={props.label}>
+      {props.stickToBottom && <div className="vlist-filler" aria-hidden="true" />}
+      <div style={{ height: offsets[start], flexShrink: 0 }} aria-hidden="true" />
+      {items.slice(start, end).map((item, i) => (
+        <div key={item.key} ref={measureRef(item.key)}>
+          {props.render(item, start + i)}
+        </div>
+      ))}
+      <div style={{ height: total - offsets[end]!, flexShrink: 0 }} aria-hidden="true" />
+    </div>
+  );
+}

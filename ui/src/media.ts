@@ -1,0 +1,27 @@
+import { insideTauri } from "./rpc/tauri";
+
+export type MediaSize = "avatar" | "thumbnail" | "full";
+
+const MXC = /^mxc:\/\/([A-Za-z0-9.:\-[\]]+)\/([A-Za-z0-9_-]+)$/;
+
+/**
+ * The one place that knows where media lives: the desktop shell's
+ * trellis-media scheme, or the web server's _gomuks/media (same origin, cookie
+ * auth). Returns undefined for anything that is not a well-formed mxc URI.
+ */
+export function mediaUrl(mxc: string | undefined, size: MediaSize, encrypted = false): string | undefined {
+  const m = mxc ? MXC.exec(mxc) : null;
+  if (!m) return undefined;
+  const [, server, id] = m as unknown as [string, string, string];
+  const query = new URLSearchParams({ encrypted: String(encrypted) });
+  if (size !== "full") query.set("thumbnail", size);
+  const path = `${encodeURIComponent(server)}/${encodeURIComponent(id)}?${query}`;
+  return insideTauri() ? `trellis-media://${path}` : `_gomuks/media/${path}`;
+}
+
+/** sanitized_html points images at `_gomuks/media/{server}/{id}`: turn that into mediaUrl's form. */
+export function rewriteHtmlMediaSrc(src: string): string | undefined {
+  const m = /^_gomuks\/media\/([^/?]+)\/([^/?]+)/.exec(src);
+  if (!m) return undefined;
+  return mediaUrl(`mxc://${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`, "full");
+}

@@ -1,0 +1,50 @@
+import { useSyncExternalStore } from "react";
+
+export type Theme = "system" | "light" | "dark";
+
+export interface Settings {
+  theme: Theme;
+  /** Desktop notifications for messages the push rules mark as notifying. */
+  notifications: boolean;
+  /** Closing the window hides it to the tray (desktop only). */
+  closeToTray: boolean;
+}
+
+const KEY = "trellis.settings";
+const DEFAULTS: Settings = { theme: "system", notifications: true, closeToTray: true };
+
+function load(): Settings {
+  try {
+    return { ...DEFAULTS, ...(JSON.parse(localStorage.getItem(KEY) ?? "{}") as Partial<Settings>) };
+  } catch {
+    return DEFAULTS;
+  }
+}
+
+let current = load();
+const listeners = new Set<() => void>();
+
+export function applyTheme(theme: Theme): void {
+  document.documentElement.dataset.theme = theme;
+}
+
+export function updateSettings(patch: Partial<Settings>): void {
+  current = { ...current, ...patch };
+  localStorage.setItem(KEY, JSON.stringify(current));
+  applyTheme(current.theme);
+  for (const l of listeners) l();
+}
+
+export function getSettings(): Settings {
+  return current;
+}
+
+export function useSettings(): Settings {
+  return useSyncExternalStore(
+    (cb) => {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    () => current,
+  );
+}

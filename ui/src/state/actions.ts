@@ -1,0 +1,181 @@
+import type { RpcClient } from "../rpc/client";
+import type { Event, JsonObject } from "../rpc/types";
+import { uploadFile } from "../upload";
+import { applyPage, applyRoomState, oldestTimelineRowid, type RoomState } from "./room";
+import type { Store } from "./store";
+
+const PAGE_SIZE = 50;
+const TYPING_TIMEOUT_MS = 20_000;
+
+export interface SendOptions {
+  replyTo?: Event | undefined;
+  editOf?: Event | undefined;
+}
+
+/** What the UI does to the backend; each keeps the store in step with its answer. */
+export class Actions {
+  private paginating = new Set<string>();
+  private membersLoaded = new Set<string>();
+  private lastMarked = new Map<string, string>();
+  private typingSince = new Map<string, number>();
+
+  constructor(
+    private readonly client: RpcClient,
+    private readonly store: Store,
+  ) {}
+
+  login(homeserver: string, username: string, password: string): Promise<boolean> {
+    return this.client.request("login", { homeserver_url: homeserver, username, password });
+  }
+
+  logout(): Promise<boolean> {
+    return this.client.request("logout", {});
+  }
+
+  /** Loads what a room needs when opened: its members, and a first page if we hold none. */
+  async openRoom(roomId: string): Promise<void> {
+    const room = this.store.rooms.get(roomId);
+    if (!room) return;
+    if (room.timeline.length < PAGE_SIZE && room.hasMoreHistory) void this.paginate(roomId);
+    if (!this.membersLoaded.has(roomId)) {
+      this.membersLoaded.add(roomId);
+      try {
+        const state = await this.client.request("get_room_state", {
+          room_id: roomId,
+          include_members: true,
+          fetch_members: !room.meta.has_member_list,
+        });
+        const now = this.store.rooms.get(roomId);
+        if (now) {
+          applyRoomState(now, state, this.store.ownUserId);
+          this.store.changed();
+        }
+      } catch (err) {
+        this.membersLoaded.delete(roomId);
+        throw err;
+      }
+    }
+  }
+
+  /** One page of older history; a no-op while one is in flight or at the start. */
+  async paginate(roomId: string): Promise<void> {
+    const room = this.store.rooms.get(roomId);
+    if (!room || !room.hasMoreHistory || this.paginating.has(roomId)) return;
+    this.paginating.add(roomId);
+    const generation = room.timelineGeneration;
+    try {
+      const page = await this.client.request("paginate", {
+        room_id: roomId,
+        max_timeline_id: oldestTimelineRowid(room),
+        limit: PAGE_SIZE,
+      });
+      const now = this.store.rooms.get(roomId);
+      if (now && applyPage(now, page, generation, this.store.ownUserId)) this.store.changed();
+    } finally {
+      this.paginating.delete(roomId);
+    }
+  }
+
+  isPaginating(roomId: string): boolean {
+    return this.paginating.has(roomId);
+  }
+
+  async sendText(roomId: string, text: string, opts: SendOptions = {}): Promise<void> {
+    void this.setTyping(roomId, false);
+    let relatesTo: JsonObject | undefined;
+    if (opts.editOf) relatesTo = { rel_type: "m.replace", event_id: opts.editOf.event_id };
+    else if (opts.replyTo) relatesTo = { "m.in_reply_to": { event_id: opts.replyTo.event_id } };
+    const params = relatesTo ? { room_id: roomId, text, relates_to: relatesTo } : { room_id: roomId, text };
+    this.store.addLocalEcho(await this.client.request("send_message", params));
+  }
+
+  /** Uploads a file (the transport's upload endpoint) and sends it as a media message. */
+  async sendFile(roomId: string, file: File): Promise<void> {
+    const room = this.store.rooms.get(roomId);
+    const content = await uploadFile(file, Boolean(room?.meta.encryption_event));
+    this.store.addLocalEcho(
+      await this.client.request("send_message", { room_id: roomId, text: "", base_content: content }),
+    );
+  }
+
+  async resend(transactionId: string): Promise<void> {
+    // Queued again: the failure mark goes until send_complete says otherwise.
+    const { send_error: _dropped, ...queued } = await this.client.request("resend_event", {
+      transaction_id: transactionId,
+    });
+    this.store.addLocalEcho(queued);
+  }
+
+  /** Adds our reaction, or takes it back if we already reacted with that key. */
+  async toggleReaction(room: RoomState, target: Event, key: string): Promise<void> {
+    const own = room.ownReactions.get(target.event_id)?.get(key);
+    if (own) {
+      await this.client.request("redact_event", { room_id: room.meta.room_id, event_id: own });
+      return;
+    }
+    const echo = await this.client.request("send_event", {
+      room_id: room.meta.room_id,
+      type: "m.reaction",
+      content: { "m.relates_to": { rel_type: "m.annotation", event_id: target.event_id, key } },
+    });
+    this.store.addLocalEcho(echo);
+  }
+
+  async redact(roomId: string, eventId: string): Promise<void> {
+    await this.client.request("redact_event", { room_id: roomId, event_id: eventId });
+  }
+
+  /** Moves our read receipt to the newest event, once per event. */
+  async markRead(room: RoomState): Promise<void> {
+    const last = latestRemoteEvent(room);
+    const me = this.store.ownUserId;
+    if (!last || !me) return;
+    const roomId = room.meta.room_id;
+    const unread = room.meta.unread_messages > 0 || room.meta.marked_unread === true;
+    if (this.lastMarked.get(roomId) === last.event_id) return;
+    if (!unread && room.receipts.get(me)?.event_id === last.event_id) return;
+    this.lastMarked.set(roomId, last.event_id);
+    await this.client.request("mark_read", { room_id: roomId, event_id: last.event_id, receipt_type: "m.read" });
+  }
+
+  /** Typing notices, refreshed at most every few seconds while typing. */
+  async setTyping(roomId: string, typing: boolean): Promise<void> {
+    const since = this.typingSince.get(roomId);
+    if (typing && since !== undefined && Date.now() - since < TYPING_TIMEOUT_MS / 2) return;
+    if (!typing && since === undefined) return;
+    if (typing) this.typingSince.set(roomId, Date.now());
+    else this.typingSince.delete(roomId);
+    await this.client.request("set_typing", { room_id: roomId, timeout: typing ? TYPING_TIMEOUT_MS : 0 });
+  }
+
+  async acceptInvite(roomId: string): Promise<void> {
+    await this.client.request("join_room", { room_id_or_alias: roomId, from_invite: true });
+  }
+
+  async declineInvite(roomId: string): Promise<void> {
+    await this.client.request("leave_room", { room_id: roomId });
+    this.store.invites.delete(roomId);
+    this.store.changed();
+  }
+
+  async leaveRoom(roomId: string): Promise<void> {
+    await this.client.request("leave_room", { room_id: roomId });
+  }
+
+  async joinRoom(roomIdOrAlias: string): Promise<string> {
+    return (await this.client.request("join_room", { room_id_or_alias: roomIdOrAlias })).room_id;
+  }
+
+  async setMuted(roomId: string, muted: boolean): Promise<void> {
+    await this.client.request("mute_room", { room_id: roomId, muted });
+  }
+}
+
+/** The newest event in the timeline that the homeserver knows (not a local echo). */
+function latestRemoteEvent(room: RoomState): Event | undefined {
+  for (let i = room.timeline.length - 1; i >= 0; i--) {
+    const ev = room.events.get(room.timeline[i]!.event_rowid);
+    if (ev && !ev.event_id.startsWith("~")) return ev;
+  }
+  return undefined;
+}

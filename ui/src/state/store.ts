@@ -1,0 +1,158 @@
+import type {
+  AccountData,
+  BackendEvents,
+  ClientState,
+  Event,
+  InvitedRoom,
+  SendComplete,
+  SpaceEdge,
+  SyncComplete,
+  SyncStatus,
+} from "../rpc/types";
+import { addLocalEcho, applySyncRoom, newRoom, putEvent, type RoomState } from "./room";
+
+/**
+ * The client's whole view of the backend, fed by backend events. Plain Maps
+ * mutated in place; `version` (global) and each room's `version` tell React
+ * what changed, so thousands of rooms cost nothing until they change.
+ */
+export class Store {
+  clientState: ClientState | null = null;
+  syncStatus: SyncStatus | null = null;
+  /** True once init_complete arrived for the current connection. */
+  initComplete = false;
+  /** Logged in just now and no sync has come in yet: the UI shows a spinner. */
+  awaitingFirstSync = false;
+  rooms = new Map<string, RoomState>();
+  invites = new Map<string, InvitedRoom>();
+  accountData = new Map<string, AccountData>();
+  spaceEdges = new Map<string, SpaceEdge[]>();
+  topLevelSpaces: string[] = [];
+  version = 0;
+  private listeners = new Set<() => void>();
+  private notifyQueued = false;
+
+  get ownUserId(): string | undefined {
+    return this.clientState?.user_id;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Applies one backend event. */
+  apply<E extends keyof BackendEvents>(command: E, data: BackendEvents[E]): void {
+    switch (command) {
+      case "sync_complete":
+        this.applySync(data as SyncComplete);
+        break;
+      case "client_state": {
+        const next = data as ClientState;
+        if (this.clientState && !this.clientState.is_logged_in && next.is_logged_in) this.awaitingFirstSync = true;
+        this.clientState = next;
+        if (!next.is_logged_in) this.clear();
+        break;
+      }
+      case "sync_status":
+        this.syncStatus = data as SyncStatus;
+        if (this.syncStatus.type === "ok") this.awaitingFirstSync = false;
+        break;
+      case "init_complete":
+        this.initComplete = true;
+        break;
+      case "typing": {
+        const t = data as BackendEvents["typing"];
+        const room = this.rooms.get(t.room_id);
+        if (!room) return;
+        room.typing = t.user_ids;
+        room.version++;
+        break;
+      }
+      case "send_complete":
+        this.applySendComplete(data as SendComplete);
+        break;
+      case "events_decrypted": {
+        const d = data as BackendEvents["events_decrypted"];
+        const room = this.rooms.get(d.room_id);
+        if (!room) return;
+        for (const ev of d.events) putEvent(room, ev, this.ownUserId);
+        if (d.preview_event_rowid) room.meta = { ...room.meta, preview_event_rowid: d.preview_event_rowid };
+        room.version++;
+        break;
+      }
+      default:
+        return;
+    }
+    this.changed();
+  }
+
+  /** Forgets every room (clear_state, or a logout). */
+  clear(): void {
+    this.rooms.clear();
+    this.invites.clear();
+    this.accountData.clear();
+    this.spaceEdges.clear();
+    this.topLevelSpaces = [];
+    this.changed();
+  }
+
+  applySync(sync: SyncComplete): void {
+    if (sync.clear_state) this.clear();
+    else this.awaitingFirstSync = false;
+    for (const [type, data] of Object.entries(sync.account_data)) this.accountData.set(type, data);
+    for (const [roomId, syncRoom] of Object.entries(sync.rooms)) {
+      let room = this.rooms.get(roomId);
+      if (!room) {
+        // A room's first appearance always carries its meta; one without is noise.
+        if (!syncRoom.meta) continue;
+        room = newRoom(syncRoom.meta);
+        this.rooms.set(roomId, room);
+      }
+      applySyncRoom(room, syncRoom, this.ownUserId);
+      this.invites.delete(roomId);
+    }
+    for (const roomId of sync.left_rooms) {
+      this.rooms.delete(roomId);
+      this.invites.delete(roomId);
+    }
+    for (const invite of sync.invited_rooms) {
+      if (!this.rooms.has(invite.room_id)) this.invites.set(invite.room_id, invite);
+    }
+    for (const [spaceId, edges] of Object.entries(sync.space_edges)) this.spaceEdges.set(spaceId, edges);
+    if (sync.top_level_spaces) this.topLevelSpaces = sync.top_level_spaces;
+    this.changed();
+  }
+
+  /** The send's outcome updates the echo in place (real event id, or the error). */
+  applySendComplete(done: SendComplete): void {
+    const room = this.rooms.get(done.event.room_id);
+    if (!room) return;
+    const event: Event = done.error ? { ...done.event, send_error: done.error } : done.event;
+    putEvent(room, event, this.ownUserId);
+    room.version++;
+    this.changed();
+  }
+
+  /** The immediate answer of send_message/send_event. */
+  addLocalEcho(echo: Event): void {
+    const room = this.rooms.get(echo.room_id);
+    if (!room) return;
+    addLocalEcho(room, echo, this.ownUserId);
+    this.changed();
+  }
+
+  /**
+   * Notes a change (also one made to a room outside `apply`: pages, state).
+   * Listeners run once per microtask however many changes it saw.
+   */
+  changed(): void {
+    this.version++;
+    if (this.notifyQueued) return;
+    this.notifyQueued = true;
+    queueMicrotask(() => {
+      this.notifyQueued = false;
+      for (const l of this.listeners) l();
+    });
+  }
+}
