@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { DAY, T0, text } from "../test/fixtures";
+import { newRoom, mergeTimeline, putEvent } from "./room";
+import { timelineItems } from "./timelineItems";
+import { room } from "../test/fixtures";
+import type { Event } from "../rpc/types";
+
+function roomWith(events: Event[]) {
+  const r = newRoom(room("!r:x"));
+  for (const e of events) putEvent(r, e, "@me:x");
+  mergeTimeline(r, events.map((e) => ({ timeline_rowid: e.rowid, event_rowid: e.rowid })));
+  return r;
+}
+
+describe("timelineItems", () => {
+  it("puts a day separator before the first message of each day", () => {
+    const r = roomWith([
+      text(1, "!r:x", "a", { timestamp: T0 }),
+      text(2, "!r:x", "b", { timestamp: T0 + 1000 }),
+      text(3, "!r:x", "c", { timestamp: T0 + DAY }),
+    ]);
+    expect(timelineItems(r).map((i) => i.kind)).toEqual(["day", "event", "event", "day", "event"]);
+  });
+
+  it("groups consecutive messages of one sender, but not across senders, state events or long gaps", () => {
+    const r = roomWith([
+      text(1, "!r:x", "a", { timestamp: T0 }),
+      text(2, "!r:x", "b", { timestamp: T0 + 60_000 }),
+      text(3, "!r:x", "c", { timestamp: T0 + 120_000, sender: "@bob:x" }),
+      text(4, "!r:x", "", { timestamp: T0 + 130_000, sender: "@bob:x", type: "m.room.topic", state_key: "", content: { topic: "t" } }),
+      text(5, "!r:x", "d", { timestamp: T0 + 140_000, sender: "@bob:x" }),
+      text(6, "!r:x", "e", { timestamp: T0 + 140_000 + 10 * 60_000, sender: "@bob:x" }),
+    ]);
+    const flags = timelineItems(r).flatMap((i) => (i.kind === "event" ? [i.continuation] : []));
+    expect(flags).toEqual([false, true, false, false, false, false]);
+  });
+
+  it("hides edits and reactions (shown on their targets) but shows a redacted message as removed", () => {
+    const r = roomWith([
+      text(1, "!r:x", "original", { last_edit_rowid: 2 }),
+      text(2, "!r:x", "* fixed", { relation_type: "m.replace", relates_to: "$e1" }),
+      text(3, "!r:x", "", { type: "m.reaction", relation_type: "m.annotation", relates_to: "$e1" }),
+      text(4, "!r:x", "gone", { redacted_by: "$r" }),
+      text(5, "!r:x", "", { type: "m.room.redaction", content: { redacts: "$e4" } }),
+    ]);
+    const rows = timelineItems(r).flatMap((i) => (i.kind === "event" ? [i.event.rowid] : []));
+    expect(rows).toEqual([1, 4]);
+  });
+});
