@@ -1,20 +1,19 @@
-//! Any bytes as a raw event from the homeserver: refused or stored, never a
-//! panic; a stored message's local_content is valid and its HTML checks out.
+//! Any bytes as an event's content JSON, taken as a message, an edit, ours
+//! or another's: no panic; a message's local_content holds HTML that passes
+//! the strict output check.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trellis_core::{content::check_output, sync::event::from_json};
-use trellis_rpc::model::LocalContent;
+use trellis_content::{check_output, local_content};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(json) = std::str::from_utf8(data) else {
+    let Ok(content) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(ev) = from_json("!r:fuzz.test", json)
-        && let Some(lc) = ev.local_content
-    {
-        let lc: LocalContent = serde_json::from_str(&lc).expect("local_content is valid JSON");
-        if let Err(why) = check_output(&lc.sanitized_html) {
+    for (relation, own) in [(None, false), (Some("m.replace"), true)] {
+        if let Some(lc) = local_content("m.room.message", content, relation, own)
+            && let Err(why) = check_output(&lc.sanitized_html)
+        {
             panic!("{why}: {:?}", lc.sanitized_html);
         }
     }

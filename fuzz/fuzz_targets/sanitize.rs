@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trellis_core::content::{check_output, local_content};
+use trellis_content::{check_output, local_content};
 
 fuzz_target!(|input: &str| {
     for content in [
@@ -11,7 +11,7 @@ fuzz_target!(|input: &str| {
             "format": "org.matrix.custom.html", "formatted_body": input}),
         serde_json::json!({"msgtype": "m.text", "body": input}),
     ] {
-        if let Some(lc) = local_content("m.room.message", &content.to_string(), None)
+        if let Some(lc) = local_content("m.room.message", &content.to_string(), None, true)
             && let Err(why) = check_output(&lc.sanitized_html)
         {
             panic!("{why}: {:?}", lc.sanitized_html);

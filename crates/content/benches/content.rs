@@ -6,12 +6,15 @@
 //! Prints messages per second, best of five passes, by the wall clock and by
 //! this thread's CPU time (less inflated by other work on a shared machine).
 //!
-//! cargo bench -p trellis-core --bench content
+//! cargo bench -p trellis-content --bench content
 
 use std::{hint::black_box, time::Instant};
 
 use serde_json::json;
-use trellis_core::content::{local_content, sanitize_html};
+use trellis_content::{local_content, sanitize_html};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const MESSAGES: usize = 10_000;
 const PASSES: usize = 5;

@@ -17,7 +17,6 @@ mod render;
 mod sanitize;
 mod to_markdown;
 mod tree;
-pub mod upgrade;
 
 use serde_json::Value;
 use trellis_rpc::model::LocalContent;
@@ -28,10 +27,10 @@ pub use render::{MAX_DEPTH, is_output_attribute};
 pub use sanitize::{LINK_SCHEMES, TAGS, media_url};
 
 /// Raised whenever the sanitizer's output changes, so stored events are
-/// sanitized again at the next start (`upgrade`).
+/// sanitized again at the next start (trellis-core's `content::upgrade`).
 pub const HTML_VERSION: i64 = 1;
 
-const HTML_FORMAT: &str = "org.matrix.custom.html";
+pub const HTML_FORMAT: &str = "org.matrix.custom.html";
 
 /// What the UI shows for an event of `event_type` (the decrypted type of an
 /// encrypted one) with `content` (decrypted). `None` for events that are not
@@ -132,7 +131,5 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-#[cfg(test)]
-mod fuzz;
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,17 @@
 
 pub mod bus;
 mod connect;
-pub mod content;
+/// The content pipeline (crates/content), and re-sanitizing what is stored
+/// when its HTML version goes up.
+pub mod content {
+    pub use trellis_content::*;
+    pub mod upgrade;
+
+    #[cfg(test)]
+    mod fuzz;
+    #[cfg(test)]
+    mod tests;
+}
 pub mod dispatch;
 pub mod error;
 mod handlers;
