@@ -7,6 +7,7 @@ import type { RoomState } from "../state/room";
 import { eventContent, latestEdit } from "../state/timelineItems";
 import { EmojiPicker } from "./EmojiPicker";
 import { UploadPreview } from "./UploadPreview";
+import { Icon } from "./Icon";
 
 export type ComposerMode = { kind: "normal" } | { kind: "reply"; event: Event } | { kind: "edit"; event: Event };
 
@@ -170,13 +171,13 @@ export function Composer(props: {
             aria-label="Cancel (Escape)"
             title="Cancel (Escape)"
           >
-            ✕
+            <Icon name="close" size={16} />
           </button>
         </div>
       )}
       <div className="composer-row">
         <button className="btn ghost icon" onClick={() => fileInput.current?.click()} title="Attach a file" aria-label="Attach a file">
-          📎
+          <Icon name="attach" />
         </button>
         <input
           ref={fileInput}
@@ -202,12 +203,12 @@ export function Composer(props: {
         />
         <div className="composer-emoji">
           <button className="btn ghost icon" onClick={() => setPicker((p) => !p)} title="Emoji" aria-label="Emoji" aria-expanded={picker}>
-            😊
+            <Icon name="smile" />
           </button>
           {picker && <EmojiPicker onPick={insert} onClose={() => setPicker(false)} />}
         </div>
-        <button className="btn primary" onClick={send} disabled={!text.trim()}>
-          Send
+        <button className="btn primary icon" onClick={send} disabled={!text.trim()} aria-label="Send" title="Send (Enter)">
+          <Icon name="send" />
         </button>
       </div>
       {files.length > 0 && <UploadPreview files={files} onSend={sendFiles} onCancel={() => setFiles([])} />}

@@ -9,6 +9,7 @@ import { eventContent, latestEdit, replyTarget } from "../state/timelineItems";
 import { Avatar, userHue } from "./Avatar";
 import { EmojiPicker } from "./EmojiPicker";
 import { MessageBody } from "./MessageBody";
+import { Icon } from "./Icon";
 
 export interface TileActions {
   reply(ev: Event): void;
@@ -112,26 +113,26 @@ function Message(props: {
         <Readers room={room} readers={props.readers} />
       </div>
       {!removed && !ev.event_id.startsWith("~") && (
-        <div className="msg-tools" role="toolbar" aria-label="Message actions">
+        <div className="msg-tools" role="toolbar" aria-label="Actions">
           {QUICK_REACTIONS.slice(0, 3).map((k) => (
             <button key={k} className="tool" onClick={() => react(k)} title={`React ${k}`}>
               {k}
             </button>
           ))}
           <button className="tool" onClick={() => setPicker((p) => !p)} title="More reactions" aria-expanded={picker}>
-            ☺︎+
+            <Icon name="addReaction" size={18} />
           </button>
           <button className="tool" onClick={() => actions.reply(ev)} title="Reply">
-            ↩︎
+            <Icon name="reply" size={18} />
           </button>
           {own && eventContent(ev).msgtype !== undefined && !eventContent(ev).url && (
             <button className="tool" onClick={() => actions.edit(ev)} title="Edit">
-              ✎
+              <Icon name="edit" size={18} />
             </button>
           )}
           {own && (
             <button className="tool" onClick={remove} title="Delete">
-              🗑
+              <Icon name="trash" size={18} />
             </button>
           )}
           {picker && (
@@ -160,7 +161,7 @@ function Reactions({ room, ev, onToggle }: { room: RoomState; ev: Event; onToggl
           onClick={() => onToggle(key)}
           title={mine?.has(key) ? "Remove your reaction" : "React"}
         >
-          <span className="chip-key">{key.startsWith("mxc://") ? "🖼" : key}</span> {n}
+          <span className="chip-key">{key.startsWith("mxc://") ? <Icon name="image" size={14} /> : key}</span> {n}
         </button>
       ))}
     </div>

@@ -3,6 +3,7 @@ import { mediaUrl, rewriteHtmlMediaSrc } from "../media";
 import { insideTauri } from "../rpc/tauri";
 import type { Event, JsonObject } from "../rpc/types";
 import { eventContent, eventType } from "../state/timelineItems";
+import { Icon } from "./Icon";
 
 interface MediaInfo {
   mimetype?: string;
@@ -124,7 +125,7 @@ export const MessageBody = memo(function MessageBody(props: {
     const name = str(c.filename) ?? body ?? "file";
     return (
       <div className="file-card">
-        <span className="file-icon" aria-hidden="true">{msgtype === "m.audio" ? "🔊" : "📄"}</span>
+        <span className="file-icon"><Icon name={msgtype === "m.audio" ? "audio" : "file"} size={28} /></span>
         <span className="file-meta">
           <span className="file-name">{name}</span>
           <span className="muted small">{[info.mimetype, formatSize(info.size)].filter(Boolean).join(" · ")}</span>

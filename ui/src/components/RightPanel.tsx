@@ -4,6 +4,7 @@ import { isRoomMuted } from "../state/pushRules";
 import { memberList, roomName } from "../state/members";
 import type { RoomState } from "../state/room";
 import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
 
 /** Members (by power, then name) and the room's details, with leave and mute. */
 export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownUserId: string | undefined; onClose(): void }) {
@@ -21,7 +22,7 @@ export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownU
           </button>
         </div>
         <button className="btn ghost small" onClick={onClose} aria-label="Close panel">
-          ✕
+          <Icon name="close" size={16} />
         </button>
       </header>
       {tab === "members" ? (

@@ -7,6 +7,7 @@ import { Composer, type ComposerMode } from "./Composer";
 import type { TileActions } from "./EventTile";
 import { RightPanel } from "./RightPanel";
 import { Timeline } from "./Timeline";
+import { Icon } from "./Icon";
 
 /** The open room: header, timeline, composer, and the side panel when asked for. */
 export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string): void; onBack(): void }) {
@@ -36,7 +37,7 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
       <section className="room-view" aria-label={name}>
         <header className="room-head">
           <button className="btn ghost icon narrow-only" onClick={props.onBack} aria-label="Back to rooms">
-            ←
+            <Icon name="back" />
           </button>
           <Avatar id={room.meta.dm_user_id ?? roomId} name={name} mxc={room.meta.avatar} size={36} />
           <div className="room-head-text">
@@ -51,7 +52,7 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
           </div>
           {room.meta.encryption_event && (
             <span className="enc-badge" title="Messages here are end-to-end encrypted">
-              🔒 Encrypted
+              <Icon name="lock" size={16} /> Encrypted
             </span>
           )}
           <button
@@ -60,14 +61,14 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
             aria-pressed={panel}
             title="Members and room info"
           >
-            👥 Room info
+            <Icon name="users" /> <span className="hide-narrow">Room info</span>
           </button>
         </header>
         {error && (
           <div className="room-error" role="alert">
             <span>{error}</span>
             <button className="btn ghost small" onClick={() => setError(null)} aria-label="Dismiss">
-              ✕
+              <Icon name="close" size={16} />
             </button>
           </div>
         )}

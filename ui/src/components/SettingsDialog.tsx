@@ -4,6 +4,7 @@ import { updateSettings, useSettings, type Theme } from "../settings";
 import { useServices, useStore } from "../state/context";
 import { Avatar } from "./Avatar";
 import { Dialog } from "./Dialog";
+import { Icon } from "./Icon";
 
 const THEMES: { value: Theme; label: string }[] = [
   { value: "system", label: "Match system" },
@@ -45,7 +46,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       <header className="dialog-head">
         <h2>Settings</h2>
         <button className="btn ghost small" onClick={onClose} aria-label="Close settings">
-          ✕
+          <Icon name="close" size={16} />
         </button>
       </header>
       {me?.user_id && (

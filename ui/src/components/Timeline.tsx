@@ -5,6 +5,7 @@ import type { RoomState } from "../state/room";
 import { receiptsByEvent, timelineItems, type TimelineItem } from "../state/timelineItems";
 import { EventTile, type TileActions } from "./EventTile";
 import { VirtualList, type VirtualListHandle } from "./VirtualList";
+import { Icon } from "./Icon";
 
 type Row = TimelineItem | { kind: "top"; key: string };
 
@@ -66,7 +67,7 @@ export function Timeline({ room, actions }: { room: RoomState; actions: TileActi
     <div className="timeline-wrap">
       <VirtualList
         className="timeline"
-        label="Messages"
+        label="Timeline"
         items={rows}
         estimate={64}
         stickToBottom
@@ -110,7 +111,7 @@ export function Timeline({ room, actions }: { room: RoomState; actions: TileActi
       <TypingNotice room={room} ownUserId={store.ownUserId} />
       {!atBottom && (
         <button className="jump-latest btn" onClick={() => list.current?.scrollToBottom()}>
-          ↓ Jump to latest
+          <Icon name="down" size={16} /> Jump to latest
         </button>
       )}
     </div>

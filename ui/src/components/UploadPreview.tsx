@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from "react";
 import { Dialog } from "./Dialog";
 import { formatSize } from "./MessageBody";
+import { Icon } from "./Icon";
 
 /** What is about to be uploaded: image previews, names and sizes, then Send or Cancel. */
 export function UploadPreview({ files, onSend, onCancel }: { files: File[]; onSend(): void; onCancel(): void }) {
@@ -15,7 +16,7 @@ export function UploadPreview({ files, onSend, onCancel }: { files: File[]; onSe
       <ul className="upload-list">
         {files.map((f, i) => (
           <li key={`${f.name}-${i}`}>
-            {previews[i] ? <img src={previews[i]!} alt="" /> : <span className="file-icon">📄</span>}
+            {previews[i] ? <img src={previews[i]!} alt="" /> : <span className="file-icon"><Icon name="file" size={28} /></span>}
             <span className="file-meta">
               <span className="file-name">{f.name}</span>
               <span className="muted small">{formatSize(f.size)}</span>

@@ -1,29 +1,45 @@
-// The web server's own login (web mode only): POST _gomuks/auth sets the
-// gomuks_auth cookie; the websocket and media then ride on that cookie.
+// The web server's own login (web mode only): POST _gomuks/auth with Basic
+// credentials sets the gomuks_auth cookie; the websocket and media then ride
+// on that cookie.
+//
+// A 401 that carries `WWW-Authenticate: Basic` makes Chromium hold a
+// credentialed request open for its own password prompt, so nothing here sends
+// one that can fail that way with credentials: checks use the websocket path
+// (whose 401 has no such header), and the password is first tried with
+// credentials omitted, where the browser never prompts.
 
 const AUTH_URL = "_gomuks/auth";
+const SOCKET_URL = "_gomuks/websocket";
 
-/** Whether the cookie we hold is still good (the server refreshes it if so). */
+/** Whether our cookie is accepted: the websocket path answers 401 only without a valid one. */
 export async function hasWebSession(): Promise<boolean> {
-  const res = await fetch(AUTH_URL, { method: "POST", credentials: "same-origin" });
-  return res.ok;
+  const res = await fetch(SOCKET_URL, { credentials: "same-origin" });
+  return res.status !== 401;
+}
+
+function basic(username: string, password: string): string {
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}
+
+function loginError(status: number): Error {
+  if (status === 401 || status === 403) return new Error("Wrong username or password.");
+  if (status === 429) return new Error("Too many attempts. Wait a minute and try again.");
+  return new Error(`The server refused the login (HTTP ${status}).`);
 }
 
 /** Logs into the web server with its username and password; throws a readable error. */
 export async function webLogin(username: string, password: string): Promise<void> {
-  const basic = btoa(String.fromCharCode(...new TextEncoder().encode(`${username}:${password}`)));
-  let res: Response;
+  const headers = { Authorization: basic(username, password) };
   try {
-    res = await fetch(AUTH_URL, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { Authorization: `Basic ${basic}` },
-    });
-  } catch {
-    throw new Error("Cannot reach the Trellis server. Is it running?");
+    // Checks the password without the browser's prompt on failure…
+    const check = await fetch(`${AUTH_URL}?output=json`, { method: "POST", credentials: "omit", headers });
+    if (!check.ok) throw loginError(check.status);
+    // …then, known good, asks for the cookie.
+    const res = await fetch(AUTH_URL, { method: "POST", credentials: "same-origin", headers });
+    if (!res.ok) throw loginError(res.status);
+  } catch (err) {
+    if (err instanceof TypeError) throw new Error("Cannot reach the Trellis server. Is it running?");
+    throw err;
   }
-  if (res.ok) return;
-  if (res.status === 401 || res.status === 403) throw new Error("Wrong username or password.");
-  if (res.status === 429) throw new Error("Too many attempts. Wait a minute and try again.");
-  throw new Error(`The server refused the login (HTTP ${res.status}).`);
 }

@@ -12,13 +12,13 @@ export function messageSummary(ev: Event, edit?: Event): string {
   const body = typeof c.body === "string" ? c.body : "";
   switch (c.msgtype) {
     case "m.image":
-      return "🖼 Image";
+      return "Image";
     case "m.video":
-      return "🎞 Video";
+      return "Video";
     case "m.audio":
-      return "🔊 Audio";
+      return "Audio";
     case "m.file":
-      return `📎 ${body || "File"}`;
+      return body || "File";
     case "m.emote":
       return `* ${body}`;
   }
