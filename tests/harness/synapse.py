@@ -40,6 +40,11 @@ _RATE_LIMITS = {
     "rc_profile": _UNLIMITED,
 }
 
+# TURN credentials by shared secret, so get_turn_servers has something to
+# relay; nothing listens at these URIs.
+TURN_URIS = ["turn:turn.trellis.test:3478?transport=udp", "turns:turn.trellis.test:5349"]
+TURN_SHARED_SECRET = "trellis-test-turn-secret"
+
 _LOG_CONFIG = {
     "version": 1,
     "formatters": {
@@ -105,7 +110,8 @@ class Synapse:
             "listeners": [{
                 "port": self.port, "bind_addresses": ["127.0.0.1"], "type": "http",
                 "tls": False, "x_forwarded": False,
-                "resources": [{"names": ["client"], "compress": False}],
+                # openid: the federation userinfo endpoint a service checks OpenID tokens with.
+                "resources": [{"names": ["client", "openid"], "compress": False}],
             }],
             "database": {"name": "sqlite3", "args": {"database": str(data / "homeserver.db")}},
             "log_config": str(log_config),
@@ -122,6 +128,9 @@ class Synapse:
             "url_preview_enabled": False,
             # Synapse now lets only admins publish to the room directory; tests publish as anyone.
             "room_list_publication_rules": [{"action": "allow"}],
+            "turn_uris": TURN_URIS,
+            "turn_shared_secret": TURN_SHARED_SECRET,
+            "turn_user_lifetime": "1h",
         })
         self.config_path.write_text(yaml.safe_dump(config))
 

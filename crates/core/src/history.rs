@@ -110,3 +110,26 @@ pub async fn related_events(inner: &Inner, page: &[Event]) -> Result<Vec<Event>,
     }
     Ok(related)
 }
+
+/// Stores events fetched from the homeserver outside the timeline (event
+/// context, manual pages, single events) the way sync stores them — so
+/// relations and `local_content` are filled — and returns them as stored,
+/// in the order given. Events we cannot read are left out.
+pub async fn store_detached(
+    inner: &Inner,
+    room_id: &str,
+    own_user_id: &str,
+    fetched: &[&matrix_sdk::deserialized_responses::TimelineEvent],
+) -> Result<Vec<Event>, CoreError> {
+    let mut tx = inner.store.begin_write().await?;
+    let mut rowids = Vec::with_capacity(fetched.len());
+    for tev in fetched {
+        match event::from_timeline(room_id, own_user_id, tev) {
+            Ok(ev) => rowids.push(store::event::insert(&mut tx, &ev).await?.0),
+            Err(e) => tracing::warn!(room_id, "skipping {e}"),
+        }
+    }
+    let events = store::event::by_rowids(&mut *tx, &rowids).await?;
+    tx.commit().await?;
+    Ok(events)
+}

@@ -30,6 +30,17 @@ pub mod name {
     pub const GET_PROFILE: &str = "get_profile";
     pub const SET_PROFILE_FIELD: &str = "set_profile_field";
     pub const MUTE_ROOM: &str = "mute_room";
+    pub const GET_EVENT_CONTEXT: &str = "get_event_context";
+    pub const PAGINATE_MANUAL: &str = "paginate_manual";
+    pub const GET_RELATED_EVENTS: &str = "get_related_events";
+    pub const GET_SPECIFIC_ROOM_STATE: &str = "get_specific_room_state";
+    pub const GET_ROOM_SUMMARY: &str = "get_room_summary";
+    pub const GET_SPACE_HIERARCHY: &str = "get_space_hierarchy";
+    pub const GET_MUTUAL_ROOMS: &str = "get_mutual_rooms";
+    pub const GET_MEDIA_CONFIG: &str = "get_media_config";
+    pub const GET_TURN_SERVERS: &str = "get_turn_servers";
+    pub const REQUEST_OPENID_TOKEN: &str = "request_openid_token";
+    pub const CALCULATE_ROOM_ID: &str = "calculate_room_id";
 }
 
 /// `cancel`.
@@ -273,4 +284,111 @@ pub struct SetProfileFieldParams {
 pub struct MuteRoomParams {
     pub room_id: String,
     pub muted: bool,
+}
+
+/// `get_event_context`: `limit` events around the event (the homeserver's
+/// default when 0).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetEventContextParams {
+    pub room_id: String,
+    pub event_id: String,
+    #[serde(default)]
+    pub limit: u32,
+}
+
+/// The result of `get_event_context`: `before` newest first and `after`
+/// oldest first, as the homeserver's `/context` orders them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EventContextResponse {
+    pub end: String,
+    pub start: String,
+    pub before: Vec<crate::model::Event>,
+    pub event: crate::model::Event,
+    pub after: Vec<crate::model::Event>,
+}
+
+/// `paginate_manual`: `/messages` from a token, or a thread's events
+/// (`/relations/{thread_root}/m.thread`) when `thread_root` is set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PaginateManualParams {
+    pub room_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_root: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// `b` (backwards) or `f` (forwards).
+    pub direction: String,
+    pub limit: u32,
+}
+
+/// The result of `paginate_manual`, in the order the homeserver gave.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ManualPaginationResponse {
+    pub events: Vec<crate::model::Event>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_batch: Option<String>,
+}
+
+/// `get_related_events`: stored events relating to one; all relation types
+/// when `relation_type` is empty.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetRelatedEventsParams {
+    pub room_id: String,
+    pub event_id: String,
+    #[serde(default)]
+    pub relation_type: String,
+}
+
+/// `get_specific_room_state`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetSpecificRoomStateParams {
+    pub keys: Vec<RoomStateGuid>,
+}
+
+/// One state event's address (`database.RoomStateGUID`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RoomStateGuid {
+    pub room_id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    #[serde(default)]
+    pub state_key: String,
+}
+
+/// `get_room_summary`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetRoomSummaryParams {
+    pub room_id_or_alias: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<String>,
+}
+
+/// `get_space_hierarchy`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetHierarchyParams {
+    pub room_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub limit: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_depth: Option<u32>,
+    #[serde(default)]
+    pub suggested_only: bool,
+}
+
+/// `get_mutual_rooms`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetMutualRoomsParams {
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_batch: Option<String>,
+}
+
+/// `calculate_room_id`: the ID a v12+ room gets when its create event has
+/// this content and timestamp and we send it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CalculateRoomIdParams {
+    pub timestamp: i64,
+    pub content: Box<RawValue>,
 }

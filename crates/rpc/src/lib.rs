@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod envelope;
 pub mod events;
+pub mod homeserver;
 pub mod model;
 
 pub use envelope::{Envelope, RequestId};

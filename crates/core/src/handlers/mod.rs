@@ -2,9 +2,13 @@
 //! returns the JSON result; errors carry the message the frontend shows.
 
 mod account;
+mod context;
+mod directory;
 mod room;
 mod send;
+mod services;
 mod session;
+mod stored;
 mod timeline;
 
 use serde::de::DeserializeOwned;
@@ -35,6 +39,31 @@ pub async fn handle(
         name::GET_EVENT => timeline::get_event(backend, params(command, data)?).await,
         name::GET_ROOM_STATE => timeline::get_room_state(backend, params(command, data)?).await,
         name::GET_RECEIPTS => timeline::get_receipts(backend, params(command, data)?).await,
+        name::GET_EVENT_CONTEXT => {
+            context::get_event_context(backend, params(command, data)?).await
+        }
+        name::PAGINATE_MANUAL => context::paginate_manual(backend, params(command, data)?).await,
+        name::GET_RELATED_EVENTS => {
+            stored::get_related_events(backend, params(command, data)?).await
+        }
+        name::GET_SPECIFIC_ROOM_STATE => {
+            stored::get_specific_room_state(backend, params(command, data)?).await
+        }
+        name::GET_ROOM_SUMMARY => {
+            directory::get_room_summary(backend, params(command, data)?).await
+        }
+        name::GET_SPACE_HIERARCHY => {
+            directory::get_space_hierarchy(backend, params(command, data)?).await
+        }
+        name::GET_MUTUAL_ROOMS => {
+            directory::get_mutual_rooms(backend, params(command, data)?).await
+        }
+        name::GET_MEDIA_CONFIG => services::get_media_config(backend).await,
+        name::GET_TURN_SERVERS => services::get_turn_servers(backend).await,
+        name::REQUEST_OPENID_TOKEN => services::request_openid_token(backend).await,
+        name::CALCULATE_ROOM_ID => {
+            services::calculate_room_id(backend, params(command, data)?).await
+        }
         name::SEND_MESSAGE => send::send_message(backend, params(command, data)?).await,
         name::SEND_EVENT => send::send_event(backend, params(command, data)?).await,
         name::RESEND_EVENT => send::resend_event(backend, params(command, data)?).await,

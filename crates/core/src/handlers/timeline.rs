@@ -49,24 +49,24 @@ pub async fn paginate(backend: &Backend, p: PaginateParams) -> Result<Value, Cor
 
 pub async fn get_event(backend: &Backend, p: GetEventParams) -> Result<Value, CoreError> {
     let (client, user_id) = backend.client_and_user().await?;
-    if let Some(e) = store::event::by_event_id(backend.inner.store.pool(), &p.event_id).await? {
-        if e.room_id == p.room_id {
-            return to_value(&e);
-        }
+    let stored = store::event::by_event_id(backend.inner.store.pool(), &p.event_id).await?;
+    if let Some(e) = stored.filter(|e| e.room_id == p.room_id) {
+        return to_value(&e);
     }
     let eid = event_id(&p.event_id)?;
     let room = Backend::joined_room(&client, &p.room_id)?;
     let fetched = room.load_or_fetch_event(&eid, None).await?;
-    let ev = event::from_timeline(&p.room_id, &user_id, &fetched)
-        .map_err(|e| CoreError::Homeserver(e.to_string()))?;
-    let mut tx = backend.inner.store.begin_write().await?;
-    let (rowid, _) = store::event::insert(&mut tx, &ev).await?;
-    let stored = store::event::by_rowids(&mut *tx, &[rowid]).await?;
-    tx.commit().await?;
-    stored.into_iter().next().map_or_else(
-        || Err(CoreError::Internal("stored event vanished".into())),
-        |e| to_value(&e),
-    )
+    history::store_detached(&backend.inner, &p.room_id, &user_id, &[&fetched])
+        .await?
+        .pop()
+        .map_or_else(
+            || {
+                Err(CoreError::Homeserver(format!(
+                    "the homeserver sent an unusable {eid}"
+                )))
+            },
+            |e| to_value(&e),
+        )
 }
 
 pub async fn get_room_state(backend: &Backend, p: GetRoomStateParams) -> Result<Value, CoreError> {

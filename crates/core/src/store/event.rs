@@ -369,3 +369,26 @@ pub async fn rowids_of(tx: &mut Tx, event_ids: &[&str]) -> StoreResult<Vec<Event
     .fetch_all(&mut **tx)
     .await?)
 }
+
+/// The stored events that relate to `event_id` (of one relation type, or
+/// of any when it is empty), oldest first.
+pub async fn related<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    room_id: &str,
+    event_id: &str,
+    relation_type: &str,
+) -> StoreResult<Vec<Event>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM event
+         WHERE room_id = ? AND relates_to = ? AND (? = '' OR relation_type = ?)
+         ORDER BY timestamp, rowid"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(room_id)
+        .bind(event_id)
+        .bind(relation_type)
+        .bind(relation_type)
+        .fetch_all(db)
+        .await?;
+    rows.iter().map(from_row).collect()
+}

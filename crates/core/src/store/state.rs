@@ -130,3 +130,28 @@ pub async fn room_level(
     .await?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
+
+/// The current state events at the given (room, type, state_key)
+/// addresses, in the order asked for; addresses without one are left out.
+pub async fn specific<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
+    keys: &[(&str, &str, &str)],
+) -> StoreResult<Vec<trellis_rpc::model::Event>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {} FROM json_each(?) AS k
+         JOIN current_state ON current_state.room_id = json_extract(k.value, '$[0]')
+          AND current_state.event_type = json_extract(k.value, '$[1]')
+          AND current_state.state_key = json_extract(k.value, '$[2]')
+         JOIN event ON event.rowid = current_state.event_rowid
+         ORDER BY k.key",
+        super::event::COLUMNS
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(serde_json::to_string(keys)?)
+        .fetch_all(db)
+        .await?;
+    rows.iter().map(super::event::from_row).collect()
+}
