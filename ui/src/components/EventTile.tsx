@@ -115,23 +115,23 @@ function Message(props: {
       {!removed && !ev.event_id.startsWith("~") && (
         <div className="msg-tools" role="toolbar" aria-label="Actions">
           {QUICK_REACTIONS.slice(0, 3).map((k) => (
-            <button key={k} className="tool" onClick={() => react(k)} title={`React ${k}`}>
+            <button key={k} className="tool" onClick={() => react(k)} title={`React ${k}`} aria-label={`React ${k}`}>
               {k}
             </button>
           ))}
-          <button className="tool" onClick={() => setPicker((p) => !p)} title="More reactions" aria-expanded={picker}>
+          <button className="tool" onClick={() => setPicker((p) => !p)} title="More reactions" aria-label="More reactions" aria-expanded={picker}>
             <Icon name="addReaction" size={18} />
           </button>
-          <button className="tool" onClick={() => actions.reply(ev)} title="Reply">
+          <button className="tool" onClick={() => actions.reply(ev)} title="Reply" aria-label="Reply">
             <Icon name="reply" size={18} />
           </button>
           {own && eventContent(ev).msgtype !== undefined && !eventContent(ev).url && (
-            <button className="tool" onClick={() => actions.edit(ev)} title="Edit">
+            <button className="tool" onClick={() => actions.edit(ev)} title="Edit" aria-label="Edit">
               <Icon name="edit" size={18} />
             </button>
           )}
           {own && (
-            <button className="tool" onClick={remove} title="Delete">
+            <button className="tool" onClick={remove} title="Delete" aria-label="Delete">
               <Icon name="trash" size={18} />
             </button>
           )}

@@ -1,4 +1,4 @@
-import { memo, useMemo, type MouseEvent } from "react";
+import { memo, useMemo, useState, type CSSProperties, type MouseEvent } from "react";
 import { mediaUrl, rewriteHtmlMediaSrc } from "../media";
 import { insideTauri } from "../rpc/tauri";
 import type { Event, JsonObject } from "../rpc/types";
@@ -70,6 +70,24 @@ function onBodyClick(e: MouseEvent<HTMLElement>, onPill: (kind: string, target: 
   link.target = "_blank";
 }
 
+/** An image that keeps its reserved box, with a quiet placeholder if it cannot load. */
+function MediaImage(props: { full: string; thumb: string; alt: string; box: CSSProperties }) {
+  const [failed, setFailed] = useState(false);
+  if (failed) {
+    return (
+      <span className="media media-failed" style={props.box} role="img" aria-label={`${props.alt} (could not load)`}>
+        <Icon name="image" size={28} />
+        <span className="small">{props.alt || "Image"} could not be loaded</span>
+      </span>
+    );
+  }
+  return (
+    <a className="media-link" href={props.full} target="_blank" rel="noopener noreferrer" title={props.alt}>
+      <img className="media" style={props.box} src={props.thumb} alt={props.alt} loading="lazy" onError={() => setFailed(true)} />
+    </a>
+  );
+}
+
 function HtmlBody({ html, className, onPill }: { html: string; className: string; onPill(kind: string, target: string): void }) {
   const safe = useMemo(() => htmlForTransport(html), [html]);
   // sanitized_html is the backend's sanitizer output: the only HTML we ever render.
@@ -113,11 +131,7 @@ export const MessageBody = memo(function MessageBody(props: {
     if (msgtype === "m.video") {
       return <video className="media" style={box} controls preload="metadata" poster={info.thumbnail_url || info.thumbnail_file ? thumb : undefined} src={full} aria-label={body} />;
     }
-    return (
-      <a className="media-link" href={full} target="_blank" rel="noopener noreferrer" title={body}>
-        <img className="media" style={box} src={thumb ?? full} alt={body} loading="lazy" />
-      </a>
-    );
+    return <MediaImage full={full} thumb={thumb ?? full} alt={body} box={box} />;
   }
   if (msgtype === "m.audio" || msgtype === "m.file") {
     const { mxc, encrypted } = mediaSource(c);

@@ -65,7 +65,13 @@ export function RoomList(props: {
           items={rows}
           estimate={56}
           render={(row) => (
-            <RoomRow room={row.room} version={row.version} selected={row.key === props.selected} onOpen={props.onOpen} />
+            <RoomRow
+              room={row.room}
+              version={row.version}
+              selected={row.key === props.selected}
+              ownUserId={store.ownUserId}
+              onOpen={props.onOpen}
+            />
           )}
         />
       )}
@@ -77,6 +83,7 @@ const RoomRow = memo(function RoomRow(props: {
   room: RoomState;
   version: number;
   selected: boolean;
+  ownUserId: string | undefined;
   onOpen(id: string): void;
 }) {
   const { room } = props;
@@ -92,7 +99,7 @@ const RoomRow = memo(function RoomRow(props: {
       <Avatar id={m.dm_user_id ?? m.room_id} name={name} mxc={m.avatar} size={36} />
       <span className="room-row-text">
         <span className="room-row-name">{name}</span>
-        <span className="room-row-preview">{previewText(room)}</span>
+        <span className="room-row-preview">{previewText(room, props.ownUserId)}</span>
       </span>
       <UnreadBadge meta={m} />
     </button>

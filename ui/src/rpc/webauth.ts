@@ -31,12 +31,14 @@ function loginError(status: number): Error {
 /** Logs into the web server with its username and password; throws a readable error. */
 export async function webLogin(username: string, password: string): Promise<void> {
   const headers = { Authorization: basic(username, password) };
+  // Over plain http (a LAN address) a Secure cookie would never come back.
+  const cookieQuery = window.location.protocol === "http:" ? "?insecure_cookie=true" : "";
   try {
     // Checks the password without the browser's prompt on failure…
     const check = await fetch(`${AUTH_URL}?output=json`, { method: "POST", credentials: "omit", headers });
     if (!check.ok) throw loginError(check.status);
     // …then, known good, asks for the cookie.
-    const res = await fetch(AUTH_URL, { method: "POST", credentials: "same-origin", headers });
+    const res = await fetch(AUTH_URL + cookieQuery, { method: "POST", credentials: "same-origin", headers });
     if (!res.ok) throw loginError(res.status);
   } catch (err) {
     if (err instanceof TypeError) throw new Error("Cannot reach the Trellis server. Is it running?");

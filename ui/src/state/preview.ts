@@ -26,11 +26,13 @@ export function messageSummary(ev: Event, edit?: Event): string {
   return body;
 }
 
-/** The room list's second line: who said what last. */
-export function previewText(room: RoomState): string {
+/** The room list's second line: who said what last ("You:" for us, no name in a DM from them). */
+export function previewText(room: RoomState, ownUserId: string | undefined): string {
   const ev = room.events.get(room.meta.preview_event_rowid);
   if (!ev) return room.meta.topic ?? "";
   const text = ev.state_key !== undefined ? "" : messageSummary(ev, latestEdit(room, ev));
   if (!text) return "";
+  if (ev.sender === ownUserId) return `You: ${text}`;
+  if (ev.sender === room.meta.dm_user_id) return text;
   return `${displayName(room, ev.sender)}: ${text}`;
 }
