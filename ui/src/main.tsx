@@ -7,7 +7,10 @@ import { WebSocketTransport } from "./rpc/websocket";
 import { Actions } from "./state/actions";
 import { ServicesContext } from "./state/context";
 import { Store } from "./state/store";
+import { notifyFromSync } from "./notify";
+import type { SyncComplete } from "./rpc/types";
 import { applyTheme, getSettings } from "./settings";
+import { tellShellSettings } from "./shell";
 import "./app.css";
 
 applyTheme(getSettings().theme);
@@ -16,7 +19,11 @@ applyTheme(getSettings().theme);
 // the page came from `trellis-server --listen`, which speaks the websocket.
 const client = new RpcClient(insideTauri() ? new TauriTransport() : new WebSocketTransport());
 const store = new Store();
-client.onEvent((command, data) => store.apply(command, data));
+client.onEvent((command, data) => {
+  store.apply(command, data);
+  if (command === "sync_complete") notifyFromSync(store, data as SyncComplete);
+});
+tellShellSettings(getSettings());
 const services = { client, store, actions: new Actions(client, store) };
 client.start();
 

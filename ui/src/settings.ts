@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from "react";
+import { tellShellSettings } from "./shell";
 
 export type Theme = "system" | "light" | "dark";
 
@@ -32,6 +33,7 @@ export function updateSettings(patch: Partial<Settings>): void {
   current = { ...current, ...patch };
   localStorage.setItem(KEY, JSON.stringify(current));
   applyTheme(current.theme);
+  tellShellSettings(current);
   for (const l of listeners) l();
 }
 

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
+import { setViewingRoom } from "../notify";
+import { OPEN_ROOM_EVENT } from "../shell";
 import { useServices, useStore } from "../state/context";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { QuickSwitcher } from "./QuickSwitcher";
@@ -16,13 +18,7 @@ export function Main() {
   const [switcher, setSwitcher] = useState(false);
   const [settings, setSettings] = useState(false);
 
-  const openRoom = useCallback(
-    (id: string) => {
-      setRoomId(id);
-      actions.openRoom(id).catch(() => {});
-    },
-    [actions],
-  );
+  const openRoom = useCallback((id: string) => setRoomId(id), []);
 
   /** Pills and links name rooms by ID or alias; joined ones open, others may be joined. */
   const openByIdOrAlias = useCallback(
@@ -43,6 +39,16 @@ export function Main() {
   useEffect(() => {
     if (roomId && !store.rooms.has(roomId)) setRoomId(null);
   });
+
+  useEffect(() => {
+    setViewingRoom(roomId);
+  }, [roomId]);
+
+  useEffect(() => {
+    const onOpen = (e: Event) => openRoom((e as CustomEvent<string>).detail);
+    window.addEventListener(OPEN_ROOM_EVENT, onOpen);
+    return () => window.removeEventListener(OPEN_ROOM_EVENT, onOpen);
+  }, [openRoom]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Event } from "../rpc/types";
 import { useRoom, useServices } from "../state/context";
 import { roomName } from "../state/members";
@@ -13,12 +13,17 @@ import { Icon } from "./Icon";
 export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string): void; onBack(): void }) {
   const { roomId, onOpenRoom } = props;
   const room = useRoom(roomId);
-  const { store } = useServices();
+  const { store, actions: backend } = useServices();
   const [mode, setMode] = useState<ComposerMode>({ kind: "normal" });
   const [panel, setPanel] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const showError = useCallback((m: string) => setError(m), []);
+
+  // Members and a first page, again after a clear_state replaced the room's object.
+  useEffect(() => {
+    if (room) backend.openRoom(roomId).catch((e: Error) => showError(`Could not load the room: ${e.message}`));
+  }, [room, roomId, backend, showError]);
   const actions: TileActions = useMemo(
     () => ({
       reply: (event: Event) => setMode({ kind: "reply", event }),

@@ -15,7 +15,8 @@ export interface SendOptions {
 /** What the UI does to the backend; each keeps the store in step with its answer. */
 export class Actions {
   private paginating = new Set<string>();
-  private membersLoaded = new Set<string>();
+  /** Rooms whose members we asked for; a clear_state makes new room objects, asked again. */
+  private membersLoaded = new WeakSet<RoomState>();
   private lastMarked = new Map<string, string>();
   private typingSince = new Map<string, number>();
 
@@ -37,8 +38,8 @@ export class Actions {
     const room = this.store.rooms.get(roomId);
     if (!room) return;
     if (room.timeline.length < PAGE_SIZE && room.hasMoreHistory) void this.paginate(roomId);
-    if (!this.membersLoaded.has(roomId)) {
-      this.membersLoaded.add(roomId);
+    if (!this.membersLoaded.has(room)) {
+      this.membersLoaded.add(room);
       try {
         const state = await this.client.request("get_room_state", {
           room_id: roomId,
@@ -51,7 +52,7 @@ export class Actions {
           this.store.changed();
         }
       } catch (err) {
-        this.membersLoaded.delete(roomId);
+        this.membersLoaded.delete(room);
         throw err;
       }
     }

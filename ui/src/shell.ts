@@ -1,0 +1,29 @@
+import { invoke } from "@tauri-apps/api/core";
+import { insideTauri } from "./rpc/tauri";
+import type { Settings } from "./settings";
+
+// What the desktop shell needs from the UI, beyond the RPC: the settings it
+// acts on (notifications, close to tray) and the room on screen (no
+// notification for a room the person is looking at). No-ops in a browser.
+
+function tell(command: string, args: Record<string, unknown>): void {
+  if (!insideTauri()) return;
+  invoke(command, args).catch((err: unknown) => console.warn(`shell command ${command} failed:`, err));
+}
+
+export function tellShellSettings(settings: Settings): void {
+  tell("set_shell_settings", {
+    settings: { notifications: settings.notifications, close_to_tray: settings.closeToTray },
+  });
+}
+
+export function tellShellViewingRoom(roomId: string | null): void {
+  tell("set_viewing_room", { roomId });
+}
+
+/** Other parts of the app (notifications, the shell's deep links) ask for a room this way. */
+export const OPEN_ROOM_EVENT = "trellis-open-room";
+
+export function requestOpenRoom(roomId: string): void {
+  window.dispatchEvent(new CustomEvent(OPEN_ROOM_EVENT, { detail: roomId }));
+}
