@@ -25,9 +25,15 @@ function load(): Settings {
 let current = load();
 const listeners = new Set<() => void>();
 
+const darkQuery = window.matchMedia("(prefers-color-scheme: dark)");
+
+/** Sets light or dark on <html>; "system" follows the OS, also when it changes later. */
 export function applyTheme(theme: Theme): void {
-  document.documentElement.dataset.theme = theme;
+  const dark = theme === "dark" || (theme === "system" && darkQuery.matches);
+  document.documentElement.dataset.theme = dark ? "dark" : "light";
 }
+
+darkQuery.addEventListener("change", () => applyTheme(current.theme));
 
 export function updateSettings(patch: Partial<Settings>): void {
   current = { ...current, ...patch };

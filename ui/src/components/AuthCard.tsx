@@ -1,20 +1,13 @@
-import type { FormEvent, ReactNode } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { Logo } from "../Logo";
+import { FormError } from "./FormError";
 
 /** The card both login forms share: logo, title, fields, an error line and a submit button. */
-export function AuthCard(props: {
-  title: string;
-  subtitle: string;
-  error: string | null;
-  busy: boolean;
-  busyLabel: string;
-  submitLabel: string;
-  onSubmit(): void;
-  children: ReactNode;
-}) {
+export function AuthCard(props: { title: string; subtitle: string; submitLabel: string; form: SubmitState; children: ReactNode }) {
+  const { busy, error } = props.form;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!props.busy) props.onSubmit();
+    if (!busy) void props.form.submit();
   };
   return (
     <main className="center-screen">
@@ -23,15 +16,11 @@ export function AuthCard(props: {
         <h1 id="auth-title">{props.title}</h1>
         <p className="muted">{props.subtitle}</p>
         {props.children}
-        {props.error && (
-          <p className="form-error" role="alert">
-            {props.error}
-          </p>
-        )}
-        <button className="btn primary wide" type="submit" disabled={props.busy}>
-          {props.busy ? (
+        <FormError error={error} />
+        <button className="btn primary wide" type="submit" disabled={busy}>
+          {busy ? (
             <>
-              <span className="spinner small" aria-hidden="true" /> {props.busyLabel}
+              <span className="spinner small" aria-hidden="true" /> Signing in…
             </>
           ) : (
             props.submitLabel
@@ -40,6 +29,32 @@ export function AuthCard(props: {
       </form>
     </main>
   );
+}
+
+/**
+ * A form's submit: busy while `action` runs, its failure as words. On success
+ * the form stays busy, since what follows (a new screen) replaces it.
+ */
+export interface SubmitState {
+  error: string | null;
+  busy: boolean;
+  submit(): Promise<void>;
+}
+
+export function useSubmit(action: () => Promise<void>, describe: (message: string) => string = (m) => m): SubmitState {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(describe(err instanceof Error ? err.message : String(err)));
+      setBusy(false);
+    }
+  };
+  return { error, busy, submit };
 }
 
 export function Field(props: {

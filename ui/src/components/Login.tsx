@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useServices } from "../state/context";
-import { AuthCard, Field } from "./AuthCard";
+import { AuthCard, Field, useSubmit } from "./AuthCard";
 
 /** Backend errors in words a person can act on. */
 export function loginErrorText(message: string): string {
@@ -21,28 +21,16 @@ export function Login() {
   const [homeserver, setHomeserver] = useState("matrix.org");
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await actions.login(homeserver.trim(), username.trim(), password);
-      // The client_state that follows moves the app on; keep the spinner until then.
-    } catch (err) {
-      setError(loginErrorText(err instanceof Error ? err.message : String(err)));
-      setBusy(false);
-    }
-  };
+  // The client_state that follows a login moves the app on; the spinner stays until then.
+  const form = useSubmit(async () => {
+    await actions.login(homeserver.trim(), username.trim(), password);
+  }, loginErrorText);
   return (
     <AuthCard
       title="Sign in to Matrix"
       subtitle="Trellis keeps your session in the system keyring."
-      error={error}
-      busy={busy}
-      busyLabel="Signing in…"
       submitLabel="Sign in"
-      onSubmit={submit}
+      form={form}
     >
       <Field
         label="Homeserver"

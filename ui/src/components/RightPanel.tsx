@@ -4,6 +4,7 @@ import { isRoomMuted } from "../state/pushRules";
 import { memberList, roomName } from "../state/members";
 import type { RoomState } from "../state/room";
 import { Avatar } from "./Avatar";
+import { FormError } from "./FormError";
 import { Icon } from "./Icon";
 
 /** Members (by power, then name) and the room's details, with leave and mute. */
@@ -98,11 +99,7 @@ function RoomInfo({ room }: { room: RoomState }) {
           </>
         )}
       </dl>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="stack">
         <button className="btn" onClick={toggleMute}>
           {muted ? "Unmute notifications" : "Mute notifications"}

@@ -3,6 +3,7 @@ import { insideTauri } from "../rpc/tauri";
 import { updateSettings, useSettings, type Theme } from "../settings";
 import { useServices, useStore } from "../state/context";
 import { Avatar } from "./Avatar";
+import { FormError } from "./FormError";
 import { Dialog } from "./Dialog";
 import { Icon } from "./Icon";
 
@@ -95,11 +96,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           </label>
         )}
       </fieldset>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError error={error} />
       <div className="dialog-actions">
         <button className="btn danger" onClick={logout} disabled={busy}>
           {busy ? "Logging out…" : "Log out"}

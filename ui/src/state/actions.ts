@@ -77,10 +77,6 @@ export class Actions {
     }
   }
 
-  isPaginating(roomId: string): boolean {
-    return this.paginating.has(roomId);
-  }
-
   async sendText(roomId: string, text: string, opts: SendOptions = {}): Promise<void> {
     void this.setTyping(roomId, false);
     let relatesTo: JsonObject | undefined;
