@@ -264,6 +264,8 @@ fn edit_source_round_trips_through_markdown() {
         "- x\n- y",
         "> quoted",
         "```rust\nlet x = 1;\n```",
+        "```\nfirst\n\n\n\nafter three blank lines\n```",
+        "> ```\n> a\n>\n>\n> b\n> ```",
         "[site](https://e.org) and `code`",
         "||spoiler||",
     ] {

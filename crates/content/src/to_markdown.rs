@@ -198,20 +198,22 @@ fn prefix_lines(s: &str, first: &str, rest: &str) -> String {
         .join("\n")
 }
 
-/// At most one blank line in a row, no blank lines at either end.
+/// At most one blank line in a row outside fenced code (whose lines are the
+/// code's own, blank ones included), no blank lines at either end.
 fn tidy(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut newlines = 0;
-    for c in s.trim_matches('\n').chars() {
-        if c == '\n' {
-            newlines += 1;
-            if newlines > 2 {
-                continue;
-            }
-        } else {
-            newlines = 0;
+    let mut lines: Vec<&str> = Vec::new();
+    let mut fence: Option<&str> = None;
+    for line in s.trim_matches('\n').split('\n') {
+        let start = line.trim_start();
+        let ticks = &start[..start.len() - start.trim_start_matches('`').len()];
+        match fence {
+            Some(open) if start.trim_end() == open => fence = None,
+            Some(_) => {}
+            None if ticks.len() >= 3 => fence = Some(ticks),
+            None if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) => continue,
+            None => {}
         }
-        out.push(c);
+        lines.push(line);
     }
-    out.trim().to_owned()
+    lines.join("\n").trim().to_owned()
 }
