@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { setViewingRoom } from "../notify";
 import { OPEN_ROOM_EVENT } from "../shell";
 import { useServices, useStore } from "../state/context";
@@ -35,9 +35,11 @@ export function Main() {
     [store, actions, openRoom],
   );
 
-  // A room we left (or a logout) closes its view.
+  // A room we left (or a logout) closes its view; one just joined may not have arrived yet.
+  const shown = useRef<string | null>(null);
   useEffect(() => {
-    if (roomId && !store.rooms.has(roomId)) setRoomId(null);
+    if (roomId && store.rooms.has(roomId)) shown.current = roomId;
+    else if (roomId && shown.current === roomId) setRoomId(null);
   });
 
   useEffect(() => {

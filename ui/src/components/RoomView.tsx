@@ -34,7 +34,15 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
     [onOpenRoom, showError],
   );
 
-  if (!room) return null;
+  if (!room) {
+    return (
+      <section className="room-empty" aria-label="Opening room">
+        <p className="muted">
+          <span className="spinner small" aria-hidden="true" /> Opening the room…
+        </p>
+      </section>
+    );
+  }
   const name = roomName(room);
   const members = room.meta.lazy_load_summary?.["m.joined_member_count"];
   return (
