@@ -1,11 +1,13 @@
 import { insideTauri } from "./rpc/tauri";
 
-export type MediaSize = "avatar" | "thumbnail" | "full";
+/** `avatar` asks the backend for a small square thumbnail; `full` is the file itself. */
+export type MediaSize = "avatar" | "full";
 
+const WINDOWS = typeof navigator !== "undefined" && navigator.userAgent.includes("Windows");
 const MXC = /^mxc:\/\/([A-Za-z0-9.:\-[\]]+)\/([A-Za-z0-9_-]+)$/;
 
 /**
- * The one place that knows where media lives: the desktop shell's
+ * The one place (with uploadUrl) that knows where media lives: the desktop shell's
  * trellis-media scheme, or the web server's _gomuks/media (same origin, cookie
  * auth). Returns undefined for anything that is not a well-formed mxc URI.
  */
@@ -16,7 +18,17 @@ export function mediaUrl(mxc: string | undefined, size: MediaSize, encrypted = f
   const query = new URLSearchParams({ encrypted: String(encrypted) });
   if (size !== "full") query.set("thumbnail", size);
   const path = `${encodeURIComponent(server)}/${encodeURIComponent(id)}?${query}`;
-  return insideTauri() ? `trellis-media://${path}` : `_gomuks/media/${path}`;
+  return insideTauri() ? `${shellMediaBase()}${path}` : `_gomuks/media/${path}`;
+}
+
+/** Where a file is POSTed to upload it: the web server's _gomuks/upload, or the shell's scheme. */
+export function uploadUrl(query: URLSearchParams): string {
+  return insideTauri() ? `${shellMediaBase()}upload?${query}` : `_gomuks/upload?${query}`;
+}
+
+/** WebView2 reaches custom schemes as http://{scheme}.localhost/. */
+function shellMediaBase(): string {
+  return WINDOWS ? "http://trellis-media.localhost/" : "trellis-media://";
 }
 
 /** sanitized_html points images at `_gomuks/media/{server}/{id}`: turn that into mediaUrl's form. */

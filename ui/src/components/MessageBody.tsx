@@ -122,7 +122,10 @@ export const MessageBody = memo(function MessageBody(props: {
   if (msgtype === "m.image" || msgtype === "m.sticker" || msgtype === "m.video") {
     const { mxc, encrypted } = mediaSource(c);
     const full = mediaUrl(mxc, "full", encrypted);
-    const thumb = mediaUrl(info.thumbnail_file?.url ?? info.thumbnail_url ?? mxc, "thumbnail", Boolean(info.thumbnail_file) || encrypted);
+    // The sender's thumbnail when there is one (smaller to load), else the image itself.
+    const thumb = info.thumbnail_file?.url
+      ? mediaUrl(info.thumbnail_file.url, "full", true)
+      : mediaUrl(info.thumbnail_url ?? mxc, "full", info.thumbnail_url ? false : encrypted);
     // Reserve the box from the declared size so loading does not move the timeline.
     const w = info.w && info.h ? Math.min(info.w, 360) : 320;
     const h = info.w && info.h ? Math.round((w * info.h) / info.w) : 200;
