@@ -21,6 +21,12 @@ export function tellShellViewingRoom(roomId: string | null): void {
   tell("set_viewing_room", { roomId });
 }
 
+/** Opens a link outside the app: a new tab in a browser, the system's handler on the desktop. */
+export function openExternal(url: string): void {
+  if (insideTauri()) tell("open_link", { url });
+  else window.open(url, "_blank", "noopener,noreferrer");
+}
+
 /** Other parts of the app (notifications, the shell's deep links) ask for a room this way. */
 export const OPEN_ROOM_EVENT = "trellis-open-room";
 

@@ -1,6 +1,7 @@
 import { memo, useMemo, useState, type CSSProperties, type MouseEvent } from "react";
 import { mediaUrl, rewriteHtmlMediaSrc } from "../media";
 import { insideTauri } from "../rpc/tauri";
+import { openExternal } from "../shell";
 import type { Event, JsonObject } from "../rpc/types";
 import { eventContent, eventType } from "../state/timelineItems";
 import { Icon } from "./Icon";
@@ -50,7 +51,7 @@ function htmlForTransport(html: string): string {
   return tpl.innerHTML;
 }
 
-/** Links open outside the app; spoilers reveal on click; pills go through onPill. */
+/** Links open outside the app (the desktop shell checks their scheme); spoilers reveal on click; pills go through onPill. */
 function onBodyClick(e: MouseEvent<HTMLElement>, onPill: (kind: string, target: string) => void) {
   const el = e.target as HTMLElement;
   const spoiler = el.closest("[data-mx-spoiler]");
@@ -67,7 +68,8 @@ function onBodyClick(e: MouseEvent<HTMLElement>, onPill: (kind: string, target: 
     onPill(link.className.includes("mx-pill-user") ? "user" : "room", pill);
     return;
   }
-  link.target = "_blank";
+  e.preventDefault();
+  openExternal(link.href);
 }
 
 /** An image that keeps its reserved box, with a quiet placeholder if it cannot load. */
