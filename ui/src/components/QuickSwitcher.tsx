@@ -37,6 +37,8 @@ export function QuickSwitcher({ onClose, onOpen }: { onClose(): void; onOpen(id:
             e.preventDefault();
             setIndex((i) => Math.max(i - 1, 0));
           } else if (e.key === "Enter" && pick) {
+            // Or the Enter would also land, as a newline, in the composer that takes focus.
+            e.preventDefault();
             onOpen(pick.meta.room_id);
           }
         }}

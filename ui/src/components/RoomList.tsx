@@ -44,7 +44,10 @@ export function RoomList(props: {
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === "Enter" && rows[0]) props.onOpen(rows[0].key);
+            if (e.key === "Enter" && rows[0]) {
+              e.preventDefault();
+              props.onOpen(rows[0].key);
+            }
             if (e.key === "Escape") setFilter("");
           }}
         />
