@@ -98,8 +98,13 @@ export class Store {
   }
 
   applySync(sync: SyncComplete): void {
-    if (sync.clear_state) this.clear();
-    else this.awaitingFirstSync = false;
+    if (sync.clear_state) {
+      // A fresh connect payload follows; it is complete at its init_complete.
+      this.clear();
+      this.initComplete = false;
+    } else {
+      this.awaitingFirstSync = false;
+    }
     for (const [type, data] of Object.entries(sync.account_data)) this.accountData.set(type, data);
     for (const [roomId, syncRoom] of Object.entries(sync.rooms)) {
       let room = this.rooms.get(roomId);
