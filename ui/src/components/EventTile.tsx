@@ -7,6 +7,7 @@ import { putEvent, type RoomState } from "../state/room";
 import { stateSummary } from "../state/stateSummary";
 import { eventContent, latestEdit, replyTarget } from "../state/timelineItems";
 import { Avatar, userHue } from "./Avatar";
+import { confirmAction } from "./Confirm";
 import { EmojiPicker } from "./EmojiPicker";
 import { MessageBody } from "./MessageBody";
 import { Icon } from "./Icon";
@@ -71,8 +72,8 @@ function Message(props: {
     setPicker(false);
     backend.toggleReaction(room, ev, key).catch((e: Error) => actions.error(`Could not react: ${e.message}`));
   };
-  const remove = () => {
-    if (!window.confirm("Delete this message for everyone?")) return;
+  const remove = async () => {
+    if (!(await confirmAction("Delete this message for everyone?", "Delete", true))) return;
     backend.redact(room.meta.room_id, ev.event_id).catch((e: Error) => actions.error(`Could not delete: ${e.message}`));
   };
   const onPill = (kind: string, target: string) => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { setViewingRoom } from "../notify";
 import { OPEN_ROOM_EVENT } from "../shell";
 import { useServices, useStore } from "../state/context";
+import { ConfirmHost, confirmAction, tellUser } from "./Confirm";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { QuickSwitcher } from "./QuickSwitcher";
 import { RoomList } from "./RoomList";
@@ -29,8 +30,13 @@ export function Main() {
           ? idOrAlias
           : undefined;
       if (known) return openRoom(known);
-      if (!window.confirm(`Join ${idOrAlias}?`)) return;
-      actions.joinRoom(idOrAlias).then(openRoom, (e: Error) => window.alert(`Could not join: ${e.message}`));
+      void confirmAction(`Join ${idOrAlias}?`, "Join").then(
+        (yes) =>
+          yes &&
+          actions.joinRoom(idOrAlias).then(openRoom, (e: Error) =>
+            tellUser(`Could not join ${idOrAlias}: ${e.message}`),
+          ),
+      );
     },
     [store, actions, openRoom],
   );
@@ -87,6 +93,7 @@ export function Main() {
         />
       )}
       {settings && <SettingsDialog onClose={() => setSettings(false)} />}
+      <ConfirmHost />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { isRoomMuted } from "../state/pushRules";
 import { memberList, roomName } from "../state/members";
 import type { RoomState } from "../state/room";
 import { Avatar } from "./Avatar";
+import { confirmAction } from "./Confirm";
 import { FormError } from "./FormError";
 import { Icon } from "./Icon";
 
@@ -63,7 +64,7 @@ function RoomInfo({ room }: { room: RoomState }) {
   const m = room.meta;
   const muted = isRoomMuted(store, m.room_id);
   const leave = async () => {
-    if (!window.confirm(`Leave ${roomName(room)}?`)) return;
+    if (!(await confirmAction(`Leave ${roomName(room)}?`, "Leave", true))) return;
     try {
       await actions.leaveRoom(m.room_id);
     } catch (e) {

@@ -3,6 +3,7 @@ import { insideTauri } from "../rpc/tauri";
 import { updateSettings, useSettings, type Theme } from "../settings";
 import { useServices, useStore } from "../state/context";
 import { Avatar } from "./Avatar";
+import { confirmAction } from "./Confirm";
 import { FormError } from "./FormError";
 import { Dialog } from "./Dialog";
 import { Icon } from "./Icon";
@@ -23,7 +24,8 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   const [error, setError] = useState<string | null>(null);
 
   const logout = async () => {
-    if (!window.confirm("Log out? Your messages stay on the server; this device's keys are removed.")) return;
+    const text = "Log out? Your messages stay on the server; this device's keys are removed.";
+    if (!(await confirmAction(text, "Log out", true))) return;
     setBusy(true);
     try {
       await actions.logout();
