@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DAY, T0, text } from "../test/fixtures";
 import { newRoom, mergeTimeline, putEvent } from "./room";
-import { timelineItems } from "./timelineItems";
+import { receiptsByEvent, timelineItems } from "./timelineItems";
 import { room } from "../test/fixtures";
 import type { Event } from "../rpc/types";
 
@@ -45,5 +45,21 @@ describe("timelineItems", () => {
     ]);
     const rows = timelineItems(r).flatMap((i) => (i.kind === "event" ? [i.event.rowid] : []));
     expect(rows).toEqual([1, 4]);
+  });
+
+  it("shows a receipt on a reaction under the message before it, and never our own", () => {
+    const r = roomWith([
+      text(1, "!r:x", "hello"),
+      text(2, "!r:x", "", { type: "m.reaction", relation_type: "m.annotation", relates_to: "$e1" }),
+      text(3, "!r:x", "later"),
+    ]);
+    const receipt = (user_id: string, event_id: string) => ({ user_id, receipt_type: "m.read", event_id, timestamp: 1 });
+    r.receipts.set("@bob:x", receipt("@bob:x", "$e2"));
+    r.receipts.set("@carol:x", receipt("@carol:x", "$e3"));
+    r.receipts.set("@me:x", receipt("@me:x", "$e3"));
+    const shown = receiptsByEvent(r, "@me:x");
+    expect(shown.get("$e1")).toEqual(["@bob:x"]);
+    expect(shown.get("$e3")).toEqual(["@carol:x"]);
+    expect(shown.has("$e2")).toBe(false);
   });
 });

@@ -85,14 +85,29 @@ export function replyTarget(ev: Event): string | undefined {
   return typeof id === "string" ? id : undefined;
 }
 
-/** Read receipts of others, by the event they point at. */
+/**
+ * Read receipts of others, by the drawn event they show under: a receipt on
+ * an event we do not draw (a reaction, a redaction, an edit) shows under the
+ * nearest drawn event before it.
+ */
 export function receiptsByEvent(room: RoomState, ownUserId: string | undefined): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+  const readersOf = new Map<string, string[]>();
   for (const r of room.receipts.values()) {
     if (r.user_id === ownUserId) continue;
-    const list = out.get(r.event_id);
+    const list = readersOf.get(r.event_id);
     if (list) list.push(r.user_id);
-    else out.set(r.event_id, [r.user_id]);
+    else readersOf.set(r.event_id, [r.user_id]);
+  }
+  const out = new Map<string, string[]>();
+  let shownUnder: string | undefined;
+  for (const row of room.timeline) {
+    const ev = room.events.get(row.event_rowid);
+    if (!ev) continue;
+    if (!hidden(ev)) shownUnder = ev.event_id;
+    const readers = readersOf.get(ev.event_id);
+    if (!readers || !shownUnder) continue;
+    const list = out.get(shownUnder);
+    out.set(shownUnder, list ? list.concat(readers) : readers);
   }
   return out;
 }
