@@ -73,6 +73,8 @@ export function RoomList(props: {
               version={row.version}
               selected={row.key === props.selected}
               ownUserId={store.ownUserId}
+              knownNames={store.knownNames}
+              namesVersion={store.namesVersion}
               onOpen={props.onOpen}
             />
           )}
@@ -87,6 +89,9 @@ const RoomRow = memo(function RoomRow(props: {
   version: number;
   selected: boolean;
   ownUserId: string | undefined;
+  knownNames: Map<string, string>;
+  /** Only for memo: previews re-render when names are learnt. */
+  namesVersion: number;
   onOpen(id: string): void;
 }) {
   const { room } = props;
@@ -102,7 +107,7 @@ const RoomRow = memo(function RoomRow(props: {
       <Avatar id={m.dm_user_id ?? m.room_id} name={name} mxc={m.avatar} size={36} />
       <span className="room-row-text">
         <span className="room-row-name">{name}</span>
-        <span className="room-row-preview">{previewText(room, props.ownUserId)}</span>
+        <span className="room-row-preview">{previewText(room, props.ownUserId, props.knownNames)}</span>
       </span>
       <UnreadBadge meta={m} />
     </button>

@@ -49,6 +49,7 @@ export class Actions {
         const now = this.store.rooms.get(roomId);
         if (now) {
           applyRoomState(now, state, this.store.ownUserId);
+          this.store.learnNames(state);
           this.store.changed();
         }
       } catch (err) {

@@ -22,9 +22,10 @@ export function memberEvent(room: RoomState, userId: string): Event | undefined 
   return stateEvent(room, "m.room.member", userId);
 }
 
-export function displayName(room: RoomState | undefined, userId: string): string {
+/** The name a room gives a user; else one learnt elsewhere (`known`); else the localpart. */
+export function displayName(room: RoomState | undefined, userId: string, known?: Map<string, string>): string {
   const ev = room && memberEvent(room, userId);
-  return str(ev?.content.displayname) ?? localpart(userId);
+  return str(ev?.content.displayname) ?? known?.get(userId) ?? localpart(userId);
 }
 
 export function memberAvatar(room: RoomState | undefined, userId: string): string | undefined {

@@ -27,12 +27,12 @@ export function messageSummary(ev: Event, edit?: Event): string {
 }
 
 /** The room list's second line: who said what last ("You:" for us, no name in a DM from them). */
-export function previewText(room: RoomState, ownUserId: string | undefined): string {
+export function previewText(room: RoomState, ownUserId: string | undefined, knownNames: Map<string, string>): string {
   const ev = room.events.get(room.meta.preview_event_rowid);
   if (!ev) return room.meta.topic ?? "";
   const text = ev.state_key !== undefined ? "" : messageSummary(ev, latestEdit(room, ev));
   if (!text) return "";
   if (ev.sender === ownUserId) return `You: ${text}`;
   if (ev.sender === room.meta.dm_user_id) return text;
-  return `${displayName(room, ev.sender)}: ${text}`;
+  return `${displayName(room, ev.sender, knownNames)}: ${text}`;
 }

@@ -267,3 +267,18 @@ describe("reactions", () => {
     expect(r.ownReactions.get("$e1")?.has("👍")).toBe(false);
   });
 });
+
+describe("names for previews", () => {
+  it("learns display names from member events of any room, and forgets them at logout", () => {
+    const store = loggedIn();
+    const member = text(10, "!a:x", "", {
+      type: "m.room.member",
+      state_key: "@bob:x",
+      content: { membership: "join", displayname: "Bob" },
+    });
+    store.applySync(sync({ rooms: { "!a:x": syncRoom({ meta: room("!a:x"), events: [member], state: { "m.room.member": { "@bob:x": 10 } } }) } }));
+    expect(store.knownNames.get("@bob:x")).toBe("Bob");
+    store.apply("client_state", { ...store.clientState!, is_logged_in: false });
+    expect(store.knownNames.size).toBe(0);
+  });
+});

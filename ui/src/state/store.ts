@@ -28,6 +28,13 @@ export class Store {
   accountData = new Map<string, AccountData>();
   spaceEdges = new Map<string, SpaceEdge[]>();
   topLevelSpaces: string[] = [];
+  /**
+   * Display names seen in any room's member events: the room list names the
+   * senders of previews with them before a room's own members are loaded.
+   */
+  knownNames = new Map<string, string>();
+  /** Bumps when knownNames changes, for views that show them. */
+  namesVersion = 0;
   version = 0;
   private listeners = new Set<() => void>();
   private notifyQueued = false;
@@ -51,7 +58,10 @@ export class Store {
         const next = data as ClientState;
         if (this.clientState && !this.clientState.is_logged_in && next.is_logged_in) this.awaitingFirstSync = true;
         this.clientState = next;
-        if (!next.is_logged_in) this.clear();
+        if (!next.is_logged_in) {
+          this.clear();
+          this.knownNames.clear();
+        }
         break;
       }
       case "sync_status":
@@ -115,6 +125,7 @@ export class Store {
         this.rooms.set(roomId, room);
       }
       applySyncRoom(room, syncRoom, this.ownUserId);
+      this.learnNames(syncRoom.events);
       this.invites.delete(roomId);
     }
     for (const roomId of sync.left_rooms) {
@@ -127,6 +138,15 @@ export class Store {
     for (const [spaceId, edges] of Object.entries(sync.space_edges)) this.spaceEdges.set(spaceId, edges);
     if (sync.top_level_spaces) this.topLevelSpaces = sync.top_level_spaces;
     this.changed();
+  }
+
+  learnNames(events: Event[]): void {
+    for (const ev of events) {
+      const name = ev.type === "m.room.member" ? ev.content.displayname : undefined;
+      if (!ev.state_key || typeof name !== "string" || !name || this.knownNames.get(ev.state_key) === name) continue;
+      this.knownNames.set(ev.state_key, name);
+      this.namesVersion++;
+    }
   }
 
   /** The send's outcome updates the echo in place (real event id, or the error). */
