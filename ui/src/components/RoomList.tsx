@@ -1,4 +1,4 @@
-import { memo, useMemo, useState } from "react";
+import { memo, useMemo, useState, type KeyboardEvent } from "react";
 import { useServices, useStore } from "../state/context";
 import { roomName, type InviteInfo } from "../state/members";
 import type { RoomState } from "../state/room";
@@ -9,6 +9,18 @@ import { VirtualList } from "./VirtualList";
 import { UnreadBadge } from "./UnreadBadge";
 
 type Row = { key: string; room: RoomState; version: number };
+
+/** Up and Down move between rooms (and from the filter box into the list). */
+function moveFocus(e: KeyboardEvent<HTMLElement>) {
+  if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+  const rows = Array.from(e.currentTarget.querySelectorAll<HTMLElement>(".room-row"));
+  const at = rows.indexOf(document.activeElement as HTMLElement);
+  const next = e.key === "ArrowDown" ? rows[at + 1] : at > 0 ? rows[at - 1] : undefined;
+  if (next) {
+    e.preventDefault();
+    next.focus();
+  }
+}
 
 /** The middle column: filter box, invites on top, then rooms by latest activity. */
 export function RoomList(props: {
@@ -29,7 +41,7 @@ export function RoomList(props: {
   const title = props.spaceId ? roomName(store.rooms.get(props.spaceId)!) : "Rooms";
 
   return (
-    <aside className="room-list" aria-label="Room list">
+    <aside className="room-list" aria-label="Room list" onKeyDown={moveFocus}>
       <header className="room-list-head">
         <h2>{title}</h2>
         <button className="btn ghost small" onClick={props.onSwitcher} title="Quick switcher (Ctrl+K)">
