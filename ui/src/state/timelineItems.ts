@@ -47,10 +47,12 @@ function dayKey(ts: number): string {
 export function timelineItems(room: RoomState): TimelineItem[] {
   const items: TimelineItem[] = [];
   let prev: Event | undefined;
+  let prevDay = "";
   const push = (ev: Event, pending: boolean) => {
     if (hidden(ev)) return;
     const day = dayKey(ev.timestamp);
-    const newDay = !prev || dayKey(prev.timestamp) !== day;
+    const newDay = day !== prevDay;
+    prevDay = day;
     if (newDay) items.push({ kind: "day", key: `day-${day}`, timestamp: ev.timestamp });
     const continuation =
       !newDay &&
