@@ -1,6 +1,6 @@
 // Wire types of the gomuks RPC API as Trellis speaks it, written by hand to
-// mirror crates/rpc/src (envelope.rs, commands.rs, events.rs, model.rs) field
-// for field. Fields the Rust side skips when empty are optional here.
+// mirror crates/rpc/src (envelope.rs, commands.rs, events.rs, model.rs,
+// homeserver.rs) field for field. Fields the Rust side skips when empty are optional here.
 // TODO(issue 5): generate this file from crates/rpc and check it in CI.
 
 /** Raw JSON the backend passes through untouched (Box<RawValue> in Rust). */
@@ -224,7 +224,90 @@ export interface BackendEvents {
   events_decrypted: { room_id: string; preview_event_rowid?: EventRowId; events: Event[] };
 }
 
+// --- homeserver.rs ---
+
+export interface PublicRoomInfo {
+  room_id: string;
+  avatar_url?: string;
+  canonical_alias?: string;
+  guest_can_join: boolean;
+  join_rule?: string;
+  name?: string;
+  num_joined_members: number;
+  room_type: string;
+  topic?: string;
+  world_readable: boolean;
+  room_version?: string;
+  encryption?: string;
+  allowed_room_ids?: string[];
+}
+
+export interface RoomSummary extends PublicRoomInfo {
+  membership?: string;
+}
+
+export interface ChildRoomsChunk extends PublicRoomInfo {
+  children_state: JsonObject[];
+}
+
+export interface Hierarchy {
+  next_batch?: string;
+  rooms: ChildRoomsChunk[];
+}
+
+export interface MutualRooms {
+  joined: string[];
+  next_batch?: string;
+  count?: number;
+}
+
+export interface MediaConfig {
+  "m.upload.size"?: number;
+}
+
+export interface TurnServer {
+  username: string;
+  password: string;
+  ttl: number;
+  uris: string[];
+}
+
+export interface OpenIdToken {
+  access_token: string;
+  expires_in: number;
+  matrix_server_name: string;
+  token_type: string;
+}
+
 // --- commands.rs ---
+
+export interface JoinRoomParams {
+  room_id_or_alias: string;
+  via?: string[];
+  reason?: string;
+  from_invite?: boolean;
+}
+
+export interface EventContextResponse {
+  end: string;
+  start: string;
+  /** Newest first. */
+  before: Event[];
+  event: Event;
+  /** Oldest first. */
+  after: Event[];
+}
+
+export interface ManualPaginationResponse {
+  events: Event[];
+  next_batch?: string;
+}
+
+export interface RoomStateGuid {
+  room_id: string;
+  type: string;
+  state_key?: string;
+}
 
 export interface Mentions {
   user_ids?: string[];
@@ -245,10 +328,9 @@ export interface Commands {
   cancel: [{ request_id: RequestId; reason?: string }, boolean];
   login: [{ homeserver_url: string; username: string; password: string }, boolean];
   logout: [Record<string, never>, boolean];
-  join_room: [
-    { room_id_or_alias: string; via?: string[]; reason?: string; from_invite?: boolean },
-    { room_id: string },
-  ];
+  login_custom: [{ homeserver_url: string; request: JsonObject }, boolean];
+  join_room: [JoinRoomParams, { room_id: string }];
+  knock_room: [JoinRoomParams, { room_id: string }];
   leave_room: [{ room_id: string; reason?: string }, boolean];
   paginate: [
     { room_id: string; max_timeline_id?: TimelineRowId; limit: number; reset?: boolean },
@@ -273,13 +355,43 @@ export interface Commands {
   ];
   send_event: [{ room_id: string; type: string; content: JsonObject }, Event];
   resend_event: [{ transaction_id: string }, Event];
+  set_state: [{ room_id: string; type: string; state_key?: string; content: JsonObject }, string];
   redact_event: [{ room_id: string; event_id: string; reason?: string }, { event_id: string }];
   mark_read: [{ room_id: string; event_id: string; receipt_type: string }, boolean];
   set_typing: [{ room_id: string; timeout: number }, boolean];
+  set_membership: [
+    {
+      action: "invite" | "kick" | "ban" | "unban";
+      room_id: string;
+      user_id: string;
+      reason?: string;
+      msc4293_redact_events?: boolean;
+    },
+    boolean,
+  ];
+  /** The spec's ReqCreateRoom fields, passed to the homeserver as they are. */
+  create_room: [JsonObject, { room_id: string }];
   set_account_data: [{ room_id?: string; type: string; content: JsonObject }, boolean];
   get_profile: [{ user_id: string }, JsonObject];
   set_profile_field: [{ field: "displayname" | "avatar_url"; value: unknown }, boolean];
   mute_room: [{ room_id: string; muted: boolean }, boolean];
+  get_event_context: [{ room_id: string; event_id: string; limit?: number }, EventContextResponse];
+  paginate_manual: [
+    { room_id: string; thread_root?: string; since?: string; direction: "b" | "f"; limit: number },
+    ManualPaginationResponse,
+  ];
+  get_related_events: [{ room_id: string; event_id: string; relation_type?: string }, Event[]];
+  get_specific_room_state: [{ keys: RoomStateGuid[] }, Event[]];
+  get_room_summary: [{ room_id_or_alias: string; via?: string[] }, RoomSummary];
+  get_space_hierarchy: [
+    { room_id: string; from?: string; limit?: number; max_depth?: number; suggested_only?: boolean },
+    Hierarchy,
+  ];
+  get_mutual_rooms: [{ user_id: string; next_batch?: string }, MutualRooms];
+  get_media_config: [Record<string, never>, MediaConfig];
+  get_turn_servers: [Record<string, never>, TurnServer];
+  request_openid_token: [Record<string, never>, OpenIdToken];
+  calculate_room_id: [{ timestamp: number; content: JsonObject }, string];
 }
 
 export type CommandName = keyof Commands;
