@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { setViewingRoom } from "../notify";
 import { OPEN_ROOM_EVENT } from "../shell";
 import { useServices, useStore } from "../state/context";
+import { unreadIn } from "../state/roomList";
 import { ConfirmHost, confirmAction, tellUser } from "./Confirm";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { QuickSwitcher } from "./QuickSwitcher";
@@ -51,6 +52,12 @@ export function Main() {
   useEffect(() => {
     setViewingRoom(roomId);
   }, [roomId]);
+
+  // The window title counts the rooms with notifying messages, as tabs and taskbars show it.
+  const notifying = unreadIn(store, store.rooms.keys()).roomsNotifying;
+  useEffect(() => {
+    document.title = notifying > 0 ? `(${notifying}) Trellis` : "Trellis";
+  }, [notifying]);
 
   useEffect(() => {
     const onOpen = (e: Event) => openRoom((e as CustomEvent<string>).detail);

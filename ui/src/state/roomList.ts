@@ -58,17 +58,19 @@ export interface UnreadSummary {
   messages: number;
   notifications: number;
   highlights: number;
+  roomsNotifying: number;
 }
 
-/** Unread counters summed over rooms (for a space's badge). */
+/** Unread counters summed over rooms (a space's badge, the window title). */
 export function unreadIn(store: Store, roomIds: Iterable<string>): UnreadSummary {
-  const sum = { messages: 0, notifications: 0, highlights: 0 };
+  const sum = { messages: 0, notifications: 0, highlights: 0, roomsNotifying: 0 };
   for (const id of roomIds) {
     const m = store.rooms.get(id)?.meta;
     if (!m) continue;
     sum.messages += m.unread_messages;
     sum.notifications += m.unread_notifications;
     sum.highlights += m.unread_highlights;
+    if (m.unread_notifications > 0 || m.unread_highlights > 0) sum.roomsNotifying++;
   }
   return sum;
 }
