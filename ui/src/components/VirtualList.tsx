@@ -8,6 +8,7 @@ import {
   type Ref,
 } from "react";
 import { flushSync } from "react-dom";
+import { anchorAt, anchoredScrollTop, rowOffsets, visibleRange } from "./virtualLayout";
 
 export interface VirtualListHandle {
   scrollToBottom(): void;
@@ -89,32 +90,14 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
   };
 
   // Offsets of every row (cheap even for thousands).
-  let measuredSum = 0;
-  let measuredCount = 0;
-  for (const h of heights.current.values()) {
-    measuredSum += h;
-    measuredCount++;
-  }
-  const guess = measuredCount ? measuredSum / measuredCount : estimate;
-  const offsets = new Array<number>(items.length + 1);
-  offsets[0] = 0;
-  for (let i = 0; i < items.length; i++) {
-    offsets[i + 1] = offsets[i]! + (heights.current.get(items[i]!.key) ?? guess);
-  }
+  const keys = items.map((it) => it.key);
+  const offsets = rowOffsets(keys, heights.current, estimate);
   const total = offsets[items.length]!;
-  let start = 0;
-  while (start < items.length && offsets[start + 1]! < view.top - OVERSCAN_PX) start++;
-  let end = start;
-  while (end < items.length && offsets[end]! < view.top + view.height + OVERSCAN_PX) end++;
+  const [start, end] = visibleRange(offsets, view.top, view.height, OVERSCAN_PX);
 
   const recordAnchor = () => {
     const el = scroller.current;
-    if (!el) return;
-    const top = el.scrollTop;
-    let i = 0;
-    while (i < items.length - 1 && offsets[i + 1]! <= top) i++;
-    const item = items[i];
-    anchor.current = item ? { key: item.key, delta: offsets[i]! - top } : null;
+    if (el) anchor.current = anchorAt(keys, offsets, el.scrollTop);
   };
 
   useLayoutEffect(() => {
@@ -123,11 +106,8 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
     if (atBottom.current && props.stickToBottom) {
       el.scrollTop = el.scrollHeight;
     } else if (anchor.current && el.scrollTop > 0) {
-      const idx = items.findIndex((it) => it.key === anchor.current!.key);
-      if (idx >= 0) {
-        const want = offsets[idx]! - anchor.current.delta;
-        if (Math.abs(el.scrollTop - want) > 0.5) el.scrollTop = want;
-      }
+      const want = anchoredScrollTop(keys, offsets, anchor.current);
+      if (want !== undefined && Math.abs(el.scrollTop - want) > 0.5) el.scrollTop = want;
     }
     recordAnchor();
     if (el.scrollTop < NEAR_TOP_PX) props.onNearTop?.();
