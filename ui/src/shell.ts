@@ -21,6 +21,10 @@ export function tellShellViewingRoom(roomId: string | null): void {
   tell("set_viewing_room", { roomId });
 }
 
+export function tellShellCloseWindow(): void {
+  tell("close_window", {});
+}
+
 /** Opens a link outside the app: a new tab in a browser, the system's handler on the desktop. */
 export function openExternal(url: string): void {
   if (insideTauri()) tell("open_link", { url });

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { setViewingRoom } from "../notify";
-import { OPEN_ROOM_EVENT } from "../shell";
+import { insideTauri } from "../rpc/tauri";
+import { OPEN_ROOM_EVENT, tellShellCloseWindow } from "../shell";
 import { useServices, useStore } from "../state/context";
 import { unreadIn } from "../state/roomList";
 import { ConfirmHost, confirmAction, tellUser } from "./Confirm";
@@ -11,11 +12,16 @@ import { RoomView } from "./RoomView";
 import { SettingsDialog } from "./SettingsDialog";
 import { SpacesBar } from "./SpacesBar";
 
+function roomFromHash(): string | null {
+  const m = /^#\/room\/(.+)$/.exec(window.location.hash);
+  return m ? decodeURIComponent(m[1]!) : null;
+}
+
 /** The signed-in client: spaces, room list, the open room, dialogs. */
 export function Main() {
   const store = useStore();
   const { actions } = useServices();
-  const [roomId, setRoomId] = useState<string | null>(null);
+  const [roomId, setRoomId] = useState<string | null>(roomFromHash);
   const [spaceId, setSpaceId] = useState<string | null>(null);
   const [switcher, setSwitcher] = useState(false);
   const [settings, setSettings] = useState(false);
@@ -42,12 +48,23 @@ export function Main() {
     [store, actions, openRoom],
   );
 
-  // A room we left (or a logout) closes its view; one just joined may not have arrived yet.
+  // A room we left (or a logout) closes its view; one just joined may not have arrived
+  // yet, and one from the address may not be ours at all once the room list is in.
   const shown = useRef<string | null>(null);
+  const fromHash = useRef(roomId);
   useEffect(() => {
     if (roomId && store.rooms.has(roomId)) shown.current = roomId;
     else if (roomId && shown.current === roomId) setRoomId(null);
+    else if (roomId && roomId === fromHash.current && store.initComplete) setRoomId(null);
   });
+
+  // The open room lives in the address, so a reload comes back to it.
+  useEffect(() => {
+    const hash = roomId ? `#/room/${encodeURIComponent(roomId)}` : "";
+    if (window.location.hash !== hash) {
+      window.history.replaceState(null, "", hash || window.location.pathname + window.location.search);
+    }
+  }, [roomId]);
 
   useEffect(() => {
     setViewingRoom(roomId);
@@ -61,8 +78,16 @@ export function Main() {
 
   useEffect(() => {
     const onOpen = (e: Event) => openRoom((e as CustomEvent<string>).detail);
+    const onHash = () => {
+      const id = roomFromHash();
+      if (id) openRoom(id);
+    };
     window.addEventListener(OPEN_ROOM_EVENT, onOpen);
-    return () => window.removeEventListener(OPEN_ROOM_EVENT, onOpen);
+    window.addEventListener("hashchange", onHash);
+    return () => {
+      window.removeEventListener(OPEN_ROOM_EVENT, onOpen);
+      window.removeEventListener("hashchange", onHash);
+    };
   }, [openRoom]);
 
   useEffect(() => {
@@ -70,6 +95,11 @@ export function Main() {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
         e.preventDefault();
         setSwitcher((s) => !s);
+      }
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "w" && insideTauri()) {
+        // Like the window's close button: to the tray, or quit, as set.
+        e.preventDefault();
+        tellShellCloseWindow();
       }
     };
     window.addEventListener("keydown", onKey);
