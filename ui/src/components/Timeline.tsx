@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useServices } from "../state/context";
 import { displayName } from "../state/members";
 import type { RoomState } from "../state/room";
-import { receiptsByEvent, timelineItems, type TimelineItem } from "../state/timelineItems";
+import { receiptsByEvent, timelineItems, withUnreadLine, type TimelineItem } from "../state/timelineItems";
 import { EventTile, type TileActions } from "./EventTile";
 import { VirtualList, type VirtualListHandle } from "./VirtualList";
 import { Icon } from "./Icon";
@@ -47,9 +47,11 @@ export function Timeline({ room, actions }: { room: RoomState; actions: TileActi
   const [atBottom, setAtBottom] = useState(true);
   const active = useWindowActive();
   const version = room.version;
+  // The unread count as the room was opened: the line stays put while reading.
+  const [unreadAtOpen] = useState(() => room.meta.unread_messages);
   const rows: Row[] = useMemo(
-    () => [{ kind: "top", key: "top" } as Row].concat(timelineItems(room)),
-    [room, version],
+    () => [{ kind: "top", key: "top" } as Row].concat(withUnreadLine(timelineItems(room), unreadAtOpen, store.ownUserId)),
+    [room, version, unreadAtOpen, store.ownUserId],
   );
   const readers = useMemo(() => receiptsByEvent(room, store.ownUserId), [room, version, store.ownUserId]);
 
@@ -85,6 +87,13 @@ export function Timeline({ room, actions }: { room: RoomState; actions: TileActi
                 ) : (
                   "This is the beginning of the conversation."
                 )}
+              </div>
+            );
+          }
+          if (row.kind === "unread") {
+            return (
+              <div className="unread-line" role="separator">
+                <span>New messages</span>
               </div>
             );
           }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DAY, T0, text } from "../test/fixtures";
 import { newRoom, mergeTimeline, putEvent } from "./room";
-import { receiptsByEvent, timelineItems } from "./timelineItems";
+import { receiptsByEvent, timelineItems, withUnreadLine } from "./timelineItems";
 import { room } from "../test/fixtures";
 import type { Event } from "../rpc/types";
 
@@ -61,5 +61,21 @@ describe("timelineItems", () => {
     expect(shown.get("$e1")).toEqual(["@bob:x"]);
     expect(shown.get("$e3")).toEqual(["@carol:x"]);
     expect(shown.has("$e2")).toBe(false);
+  });
+
+  it("draws the new-messages line above the unread messages of others, and none when they are not loaded", () => {
+    const r = roomWith([
+      text(1, "!r:x", "read"),
+      text(2, "!r:x", "new 1"),
+      text(3, "!r:x", "mine", { sender: "@me:x" }),
+      text(4, "!r:x", "new 2"),
+    ]);
+    const rows = (unread: number) =>
+      withUnreadLine(timelineItems(r), unread, "@me:x").map((i) => (i.kind === "event" ? String(i.event.content.body) : i.kind));
+    expect(rows(2)).toEqual(["day", "read", "unread", "new 1", "mine", "new 2"]);
+    expect(rows(0)).toEqual(["day", "read", "new 1", "mine", "new 2"]);
+    expect(rows(9)).toEqual(["day", "read", "new 1", "mine", "new 2"]);
+    const firstNew = withUnreadLine(timelineItems(r), 2, "@me:x")[3]!;
+    expect(firstNew).toMatchObject({ kind: "event", continuation: false });
   });
 });

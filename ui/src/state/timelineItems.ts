@@ -27,6 +27,8 @@ const GROUP_GAP_MS = 5 * 60 * 1000;
 
 export type TimelineItem =
   | { kind: "day"; key: string; timestamp: number }
+  /** "New messages": where the unread part began when the room was opened. */
+  | { kind: "unread"; key: string }
   | {
       kind: "event";
       /** The rowid: an echo keeps it when it becomes the real event, so nothing re-mounts. */
@@ -71,6 +73,27 @@ export function timelineItems(room: RoomState): TimelineItem[] {
   for (const rowid of room.pending) {
     const ev = room.events.get(rowid);
     if (ev) push(ev, true);
+  }
+  return items;
+}
+
+/**
+ * Puts the "new messages" line above the last `unread` messages of others
+ * (the room's unread count when it was opened); none when they are not all
+ * loaded yet, rather than a line in the wrong place.
+ */
+export function withUnreadLine(items: TimelineItem[], unread: number, ownUserId: string | undefined): TimelineItem[] {
+  if (unread <= 0) return items;
+  let left = unread;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i]!;
+    if (item.kind !== "event" || item.pending || !isMessage(item.event) || item.event.sender === ownUserId) continue;
+    if (--left === 0) {
+      const at = i > 0 && items[i - 1]!.kind === "day" ? i - 1 : i;
+      // The first new message shows its sender again, below the line.
+      const first = { ...item, continuation: false };
+      return [...items.slice(0, at), { kind: "unread", key: "unread-line" }, ...items.slice(at, i), first, ...items.slice(i + 1)];
+    }
   }
   return items;
 }
