@@ -1,6 +1,7 @@
-import { useState, type FormEvent, type ReactNode } from "react";
+import type { FormEvent, ReactNode } from "react";
 import { Logo } from "../Logo";
 import { FormError } from "./FormError";
+import type { SubmitState } from "./useSubmit";
 
 /** The card both login forms share: logo, title, fields, an error line and a submit button. */
 export function AuthCard(props: { title: string; subtitle: string; submitLabel: string; form: SubmitState; children: ReactNode }) {
@@ -28,60 +29,5 @@ export function AuthCard(props: { title: string; subtitle: string; submitLabel: 
         </button>
       </form>
     </main>
-  );
-}
-
-/**
- * A form's submit: busy while `action` runs, its failure as words. On success
- * the form stays busy, since what follows (a new screen) replaces it.
- */
-export interface SubmitState {
-  error: string | null;
-  busy: boolean;
-  submit(): Promise<void>;
-}
-
-export function useSubmit(action: () => Promise<void>, describe: (message: string) => string = (m) => m): SubmitState {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(describe(err instanceof Error ? err.message : String(err)));
-      setBusy(false);
-    }
-  };
-  return { error, busy, submit };
-}
-
-export function Field(props: {
-  label: string;
-  value: string;
-  onChange(v: string): void;
-  type?: string;
-  autoComplete?: string;
-  placeholder?: string;
-  autoFocus?: boolean;
-  hint?: string;
-}) {
-  return (
-    <label className="field">
-      <span>{props.label}</span>
-      <input
-        type={props.type ?? "text"}
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value)}
-        autoComplete={props.autoComplete}
-        placeholder={props.placeholder}
-        autoFocus={props.autoFocus}
-        required
-        spellCheck={false}
-        autoCapitalize="off"
-      />
-      {props.hint && <small className="muted">{props.hint}</small>}
-    </label>
   );
 }

@@ -1,6 +1,8 @@
 import { useState } from "react";
 import { useServices } from "../state/context";
-import { AuthCard, Field, useSubmit } from "./AuthCard";
+import { AuthCard } from "./AuthCard";
+import { Field } from "./Field";
+import { useSubmit } from "./useSubmit";
 
 /** Backend errors in words a person can act on. */
 export function loginErrorText(message: string): string {
@@ -22,9 +24,12 @@ export function Login() {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   // The client_state that follows a login moves the app on; the spinner stays until then.
-  const form = useSubmit(async () => {
-    await actions.login(homeserver.trim(), username.trim(), password);
-  }, loginErrorText);
+  const form = useSubmit(
+    async () => {
+      await actions.login(homeserver.trim(), username.trim(), password);
+    },
+    { describe: loginErrorText, busyAfterSuccess: true },
+  );
   return (
     <AuthCard
       title="Sign in to Matrix"

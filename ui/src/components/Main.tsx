@@ -6,6 +6,7 @@ import { useServices, useStore } from "../state/context";
 import { unreadIn } from "../state/roomList";
 import { ConfirmHost, confirmAction, tellUser } from "./Confirm";
 import { ConnectionBanner } from "./ConnectionBanner";
+import { NewRoomDialog } from "./NewRoomDialog";
 import { QuickSwitcher } from "./QuickSwitcher";
 import { RoomList } from "./RoomList";
 import { RoomView } from "./RoomView";
@@ -25,6 +26,7 @@ export function Main() {
   const [spaceId, setSpaceId] = useState<string | null>(null);
   const [switcher, setSwitcher] = useState(false);
   const [settings, setSettings] = useState(false);
+  const [newRoom, setNewRoom] = useState(false);
 
   const openRoom = useCallback((id: string) => setRoomId(id), []);
 
@@ -111,7 +113,9 @@ export function Main() {
       <ConnectionBanner />
       <div className="app-columns">
         <SpacesBar selected={spaceId} onSelect={setSpaceId} onSettings={() => setSettings(true)} />
-        <RoomList spaceId={spaceId} selected={roomId} onOpen={openRoom} onSwitcher={() => setSwitcher(true)} />
+        <RoomList spaceId={spaceId} selected={roomId} onOpen={openRoom} onSwitcher={() => setSwitcher(true)}
+          onNewRoom={() => setNewRoom(true)}
+        />
         {roomId ? (
           <RoomView key={roomId} roomId={roomId} onOpenRoom={openByIdOrAlias} onBack={() => setRoomId(null)} />
         ) : (
@@ -130,6 +134,15 @@ export function Main() {
         />
       )}
       {settings && <SettingsDialog onClose={() => setSettings(false)} />}
+      {newRoom && (
+        <NewRoomDialog
+          onClose={() => setNewRoom(false)}
+          onOpen={(id) => {
+            setNewRoom(false);
+            openRoom(id);
+          }}
+        />
+      )}
       <ConfirmHost />
     </div>
   );

@@ -6,6 +6,7 @@ import type { RoomState } from "../state/room";
 import { Avatar } from "./Avatar";
 import { confirmAction } from "./Confirm";
 import { FormError } from "./FormError";
+import { useSubmit } from "./useSubmit";
 import { Icon } from "./Icon";
 
 /** Members (by power, then name) and the room's details, with leave and mute. */
@@ -28,32 +29,60 @@ export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownU
         </button>
       </header>
       {tab === "members" ? (
-        <ul className="member-list">
-          {members.length === 0 && <li className="muted">Loading members…</li>}
-          {members.map((m) => (
-            <li key={m.userId} className="member">
-              <Avatar id={m.userId} name={m.name} mxc={m.avatar} size={32} />
-              <span className="member-text">
-                <span className="member-name">
-                  {m.name}
-                  {m.userId === ownUserId && <span className="muted"> (you)</span>}
+        <>
+          <InviteBox roomId={room.meta.room_id} />
+          <ul className="member-list">
+            {members.length === 0 && <li className="muted">Loading members…</li>}
+            {members.map((m) => (
+              <li key={m.userId} className="member">
+                <Avatar id={m.userId} name={m.name} mxc={m.avatar} size={32} />
+                <span className="member-text">
+                  <span className="member-name">
+                    {m.name}
+                    {m.userId === ownUserId && <span className="muted"> (you)</span>}
+                  </span>
+                  <span className="muted small">{m.userId}</span>
                 </span>
-                <span className="muted small">{m.userId}</span>
-              </span>
-              {m.powerLevel >= 100 ? (
-                <span className="role">Admin</span>
-              ) : m.powerLevel >= 50 ? (
-                <span className="role">Mod</span>
-              ) : m.membership === "invite" ? (
-                <span className="role muted">Invited</span>
-              ) : null}
-            </li>
-          ))}
-        </ul>
+                {m.powerLevel >= 100 ? (
+                  <span className="role">Admin</span>
+                ) : m.powerLevel >= 50 ? (
+                  <span className="role">Mod</span>
+                ) : m.membership === "invite" ? (
+                  <span className="role muted">Invited</span>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
       ) : (
         <RoomInfo room={room} />
       )}
     </aside>
+  );
+}
+
+/** Invite someone by user ID; the new member shows up through sync. */
+function InviteBox({ roomId }: { roomId: string }) {
+  const { actions } = useServices();
+  const [userId, setUserId] = useState("");
+  const { error, busy, submit } = useSubmit(async () => {
+    await actions.invite(roomId, userId.trim());
+    setUserId("");
+  });
+  return (
+    <form
+      className="invite-box"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!busy && userId.trim()) void submit();
+      }}
+    >
+      <input value={userId} onChange={(e) => setUserId(e.target.value)} placeholder="@someone:example.org" aria-label="User ID to invite" />
+      <button className="btn small" type="submit" disabled={busy || !userId.trim()}>
+        Invite
+      </button>
+      <FormError error={error} />
+    </form>
   );
 }
 

@@ -5,6 +5,7 @@ import type { RoomState } from "../state/room";
 import { sortedInvites, sortedRooms } from "../state/roomList";
 import { previewText } from "../state/preview";
 import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
 import { VirtualList } from "./VirtualList";
 import { UnreadBadge } from "./UnreadBadge";
 
@@ -28,6 +29,7 @@ export function RoomList(props: {
   selected: string | null;
   onOpen(id: string): void;
   onSwitcher(): void;
+  onNewRoom(): void;
 }) {
   const store = useStore();
   const [filter, setFilter] = useState("");
@@ -44,9 +46,14 @@ export function RoomList(props: {
     <aside className="room-list" aria-label="Room list" onKeyDown={moveFocus}>
       <header className="room-list-head">
         <h2>{title}</h2>
-        <button className="btn ghost small" onClick={props.onSwitcher} title="Quick switcher (Ctrl+K)">
-          Ctrl+K
-        </button>
+        <span className="head-actions">
+          <button className="btn ghost small" onClick={props.onSwitcher} title="Quick switcher (Ctrl+K)">
+            Ctrl+K
+          </button>
+          <button className="btn ghost icon" onClick={props.onNewRoom} title="Start a conversation" aria-label="Start a conversation">
+            <Icon name="plus" />
+          </button>
+        </span>
       </header>
       <div className="room-filter">
         <input

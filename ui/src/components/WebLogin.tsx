@@ -1,15 +1,20 @@
 import { useState } from "react";
 import { webLogin } from "../rpc/webauth";
-import { AuthCard, Field, useSubmit } from "./AuthCard";
+import { AuthCard } from "./AuthCard";
+import { Field } from "./Field";
+import { useSubmit } from "./useSubmit";
 
 /** The web server's own login (username and password set for `trellis-server --listen`). */
 export function WebLogin({ onDone }: { onDone(): void }) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const form = useSubmit(async () => {
-    await webLogin(username, password);
-    onDone();
-  });
+  const form = useSubmit(
+    async () => {
+      await webLogin(username, password);
+      onDone();
+    },
+    { busyAfterSuccess: true },
+  );
   return (
     <AuthCard
       title="Sign in to this Trellis"

@@ -164,6 +164,30 @@ export class Actions {
     return (await this.client.request("join_room", { room_id_or_alias: roomIdOrAlias })).room_id;
   }
 
+  async createRoom(name: string, topic: string): Promise<string> {
+    const params: JsonObject = { name, preset: "private_chat" };
+    if (topic) params.topic = topic;
+    return (await this.client.request("create_room", params)).room_id;
+  }
+
+  /** A new direct chat with one user, recorded in m.direct so it shows as theirs. */
+  async startDirectChat(userId: string): Promise<string> {
+    if (!/^@[^:]+:.+$/.test(userId)) throw new Error("A user ID looks like @name:example.org.");
+    const { room_id } = await this.client.request("create_room", {
+      is_direct: true,
+      invite: [userId],
+      preset: "trusted_private_chat",
+    });
+    const direct = (this.store.accountData.get("m.direct")?.content ?? {}) as Record<string, string[]>;
+    const content = { ...direct, [userId]: [...(direct[userId] ?? []), room_id] };
+    await this.client.request("set_account_data", { type: "m.direct", content });
+    return room_id;
+  }
+
+  async invite(roomId: string, userId: string): Promise<void> {
+    await this.client.request("set_membership", { action: "invite", room_id: roomId, user_id: userId });
+  }
+
   async setMuted(roomId: string, muted: boolean): Promise<void> {
     await this.client.request("mute_room", { room_id: roomId, muted });
   }
