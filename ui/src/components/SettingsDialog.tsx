@@ -5,6 +5,7 @@ import { useServices, useStore } from "../state/context";
 import { Avatar } from "./Avatar";
 import { confirmAction } from "./Confirm";
 import { FormError } from "./FormError";
+import { useSubmit } from "./useSubmit";
 import { Dialog } from "./Dialog";
 import { Icon } from "./Icon";
 
@@ -13,6 +14,27 @@ const THEMES: { value: Theme; label: string }[] = [
   { value: "light", label: "Light" },
   { value: "dark", label: "Dark" },
 ];
+
+/** Our display name, saved on Enter or when the field is left; client_state brings it back. */
+function DisplayNameField({ current }: { current: string }) {
+  const { actions } = useServices();
+  const [name, setName] = useState(current);
+  const { error, busy, submit } = useSubmit(() => actions.setDisplayName(name.trim()));
+  const save = () => {
+    if (!busy && name.trim() && name.trim() !== current) void submit();
+  };
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
+      <input className="name-input" value={name} onChange={(e) => setName(e.target.value)} onBlur={save} aria-label="Display name" />
+      <FormError error={error} />
+    </form>
+  );
+}
 
 /** Appearance, notifications, the tray, and the account (with log out). */
 export function SettingsDialog({ onClose }: { onClose(): void }) {
@@ -55,8 +77,8 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
       {me?.user_id && (
         <section className="settings-account">
           <Avatar id={me.user_id} name={me.displayname ?? me.user_id} mxc={me.avatar_url} size={48} />
-          <div>
-            <strong>{me.displayname ?? me.user_id}</strong>
+          <div className="grow">
+            <DisplayNameField current={me.displayname ?? ""} />
             <div className="muted small">{me.user_id}</div>
             {me.device_id && <div className="muted small">Device {me.device_id}</div>}
           </div>

@@ -184,6 +184,13 @@ export class Actions {
     return room_id;
   }
 
+  async setDisplayName(name: string): Promise<void> {
+    await this.client.request("set_profile_field", { field: "displayname", value: name });
+    // The backend refreshes client_state from the homeserver later; show the accepted name now.
+    const cs = this.store.clientState;
+    if (cs) this.store.apply("client_state", { ...cs, displayname: name });
+  }
+
   async invite(roomId: string, userId: string): Promise<void> {
     await this.client.request("set_membership", { action: "invite", room_id: roomId, user_id: userId });
   }
