@@ -14,6 +14,8 @@ import { Icon } from "./Icon";
 
 export interface TileActions {
   reply(ev: Event): void;
+  /** Scrolls to a loaded event; false when it is not in the loaded timeline. */
+  jumpTo(eventId: string): boolean;
   edit(ev: Event): void;
   openRoom(roomIdOrAlias: string): void;
   error(message: string): void;
@@ -103,7 +105,7 @@ function Message(props: {
             </time>
           </header>
         )}
-        {replyTo && <ReplyQuote room={room} eventId={replyTo} />}
+        {replyTo && <ReplyQuote room={room} eventId={replyTo} onJump={actions.jumpTo} />}
         <div className="msg-content">
           {emote && !removed && <span className="emote-name">* {name} </span>}
           <MessageBody event={ev} edit={edit} onPill={onPill} />
@@ -207,7 +209,7 @@ function Readers({ room, readers }: { room: RoomState; readers: string[] | undef
 }
 
 /** The message replied to, from the room's events or fetched once from the backend. */
-function ReplyQuote({ room, eventId }: { room: RoomState; eventId: string }) {
+function ReplyQuote({ room, eventId, onJump }: { room: RoomState; eventId: string; onJump(id: string): boolean }) {
   const { client, store } = useServices();
   const rowid = room.eventRowids.get(eventId);
   const known = rowid !== undefined ? room.events.get(rowid) : undefined;
@@ -231,7 +233,16 @@ function ReplyQuote({ room, eventId }: { room: RoomState; eventId: string }) {
   }, [known, fetched, client, store, room.meta.room_id, eventId]);
   const target = known ?? fetched ?? undefined;
   return (
-    <blockquote className="reply-quote">
+    <blockquote
+      className="reply-quote"
+      role="button"
+      tabIndex={0}
+      title="Show the original message"
+      onClick={() => onJump(eventId)}
+      onKeyDown={(e) => {
+        if (e.key === "Enter") onJump(eventId);
+      }}
+    >
       {target ? (
         <>
           <span className="reply-sender">{displayName(room, target.sender)}</span>{" "}

@@ -24,7 +24,7 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
   useEffect(() => {
     if (room) backend.openRoom(roomId).catch((e: Error) => showError(`Could not load the room: ${e.message}`));
   }, [room, roomId, backend, showError]);
-  const actions: TileActions = useMemo(
+  const actions: Omit<TileActions, "jumpTo"> = useMemo(
     () => ({
       reply: (event: Event) => setMode({ kind: "reply", event }),
       edit: (event: Event) => setMode({ kind: "edit", event }),

@@ -41,9 +41,20 @@ function useWindowActive(): boolean {
 }
 
 /** The room's messages, newest at the bottom, older pages loading as you scroll up. */
-export function Timeline({ room, actions }: { room: RoomState; actions: TileActions }) {
+export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "jumpTo"> }) {
+  const { room } = props;
   const { actions: backend, store } = useServices();
   const list = useRef<VirtualListHandle>(null);
+  const actions: TileActions = useMemo(
+    () => ({
+      ...props.actions,
+      jumpTo: (eventId: string) => {
+        const rowid = room.eventRowids.get(eventId);
+        return rowid !== undefined && (list.current?.scrollToKey(`ev-${rowid}`) ?? false);
+      },
+    }),
+    [props.actions, room],
+  );
   const [atBottom, setAtBottom] = useState(true);
   const active = useWindowActive();
   const version = room.version;

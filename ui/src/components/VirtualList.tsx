@@ -12,6 +12,8 @@ import { anchorAt, anchoredScrollTop, rowOffsets, visibleRange } from "./virtual
 
 export interface VirtualListHandle {
   scrollToBottom(): void;
+  /** Brings a row into view (a little below the top) and flashes it; false if there is none. */
+  scrollToKey(key: string): boolean;
 }
 
 interface Props<T extends { key: string }> {
@@ -143,6 +145,21 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
       el.scrollTop = el.scrollHeight;
       rerender();
     },
+    scrollToKey(key: string) {
+      const el = scroller.current;
+      const i = keys.indexOf(key);
+      if (!el || i < 0) return false;
+      atBottom.current = false;
+      props.onAtBottomChange?.(false);
+      el.scrollTop = Math.max(0, offsets[i]! - el.clientHeight / 3);
+      // Once rendered there, mark it for a moment so the eye finds it.
+      requestAnimationFrame(() => {
+        const row = el.querySelector(`[data-key="${CSS.escape(key)}"]`);
+        row?.classList.add("flash");
+        setTimeout(() => row?.classList.remove("flash"), 1600);
+      });
+      return true;
+    },
   }));
 
   return (
@@ -150,7 +167,7 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
       {props.stickToBottom && <div className="vlist-filler" aria-hidden="true" />}
       <div style={{ height: offsets[start], flexShrink: 0 }} aria-hidden="true" />
       {items.slice(start, end).map((item, i) => (
-        <div key={item.key} ref={measureRef(item.key)}>
+        <div key={item.key} ref={measureRef(item.key)} data-key={item.key}>
           {props.render(item, start + i)}
         </div>
       ))}
