@@ -2,6 +2,7 @@ import { memo, useMemo, useState, type KeyboardEvent } from "react";
 import { useServices, useStore } from "../state/context";
 import { roomName, type InviteInfo } from "../state/members";
 import type { RoomState } from "../state/room";
+import { isRoomMuted } from "../state/pushRules";
 import { sortedInvites, sortedRooms } from "../state/roomList";
 import { previewText } from "../state/preview";
 import { Avatar } from "./Avatar";
@@ -93,6 +94,7 @@ export function RoomList(props: {
               selected={row.key === props.selected}
               ownUserId={store.ownUserId}
               knownNames={store.knownNames}
+              muted={isRoomMuted(store, row.key)}
               namesVersion={store.namesVersion}
               onOpen={props.onOpen}
             />
@@ -109,6 +111,7 @@ const RoomRow = memo(function RoomRow(props: {
   selected: boolean;
   ownUserId: string | undefined;
   knownNames: Map<string, string>;
+  muted: boolean;
   /** Only for memo: previews re-render when names are learnt. */
   namesVersion: number;
   onOpen(id: string): void;
@@ -128,6 +131,11 @@ const RoomRow = memo(function RoomRow(props: {
         <span className="room-row-name">{name}</span>
         <span className="room-row-preview">{previewText(room, props.ownUserId, props.knownNames)}</span>
       </span>
+      {props.muted && (
+        <span className="muted-icon" title="Muted">
+          <Icon name="muted" size={16} label="Muted" />
+        </span>
+      )}
       <UnreadBadge meta={m} />
     </button>
   );
