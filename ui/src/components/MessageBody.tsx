@@ -162,6 +162,8 @@ export const MessageBody = memo(function MessageBody(props: {
   if (local?.big_emoji) classes.push("big-emoji");
   if (msgtype === "m.notice") classes.push("notice");
   if (msgtype === "m.emote") classes.push("emote");
+  // Plain bodies keep their newlines; formatted HTML has its own line breaks.
+  if (local?.was_plaintext || !local?.sanitized_html) classes.push("plain");
   if (local?.sanitized_html) return <HtmlBody html={local.sanitized_html} className={classes.join(" ")} onPill={props.onPill} />;
   return <div className={classes.join(" ")}>{body}</div>;
 });
