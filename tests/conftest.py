@@ -109,3 +109,35 @@ def make_backend(request, tmp_path, trellis_server_bin):
 def backend(make_backend) -> Backend:
     """A started backend with a fresh profile, not logged in."""
     return make_backend()
+
+
+@pytest.fixture
+def make_web(request, tmp_path, trellis_server_bin):
+    """make_web(profile=None, start=True, **WebServer kwargs) -> a `trellis-server --listen`.
+
+    Killed at teardown; any breach of the envelope rules seen by one of its
+    websocket clients fails the test.
+    """
+    from harness.web import WebServer
+    try:
+        harness.require_private_keyring()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    log_dir = RUN_ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+    servers: list[WebServer] = []
+
+    def make(profile: Path | None = None, start: bool = True, **kwargs) -> WebServer:
+        n = len(servers)
+        server = WebServer(trellis_server_bin, profile or tmp_path / f"web{n}",
+                           log_dir / f"web{n}.log", **kwargs)
+        servers.append(server)
+        _failure_logs(request).append((f"web{n} log", server.log_tail))
+        if start:
+            server.start()
+        return server
+
+    yield make
+    for server in servers:
+        server.close()
+    errors = [e for s in servers for c in s.clients for e in c.protocol_errors]
+    assert not errors, "the web server broke the envelope rules:\n" + "\n".join(errors)

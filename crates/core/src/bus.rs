@@ -1,11 +1,14 @@
 //! The event bus: backend events go to every connected frontend, each
-//! serialized once, with request ids counting down from -1.
+//! serialized once, with request ids counting down from -1. Broadcast events
+//! are also kept in the replay buffer for websocket resumes.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::{Mutex, MutexGuard, mpsc};
 use trellis_rpc::Envelope;
+
+use crate::replay::Replay;
 
 /// One serialized envelope, as a transport writes it.
 pub type Line = Arc<str>;
@@ -14,6 +17,8 @@ pub type LineSender = mpsc::UnboundedSender<Line>;
 #[derive(Default)]
 pub struct Bus {
     inner: Mutex<BusInner>,
+    /// Written under `inner`'s lock, so it holds events in id order.
+    replay: Arc<std::sync::Mutex<Replay>>,
 }
 
 pub struct BusInner {
@@ -43,6 +48,11 @@ impl BusInner {
         serde_json::to_string(&env).unwrap_or_default().into()
     }
 
+    /// The id of the newest envelope made so far (0 before the first).
+    pub fn last_id(&self) -> i64 {
+        self.last_id
+    }
+
     pub fn subscribe(&mut self, tx: LineSender) {
         self.subscribers.push(tx);
     }
@@ -53,6 +63,13 @@ impl Bus {
         let mut inner = self.inner.lock().await;
         let line = inner.envelope(command, data);
         inner.subscribers.retain(|s| s.send(line.clone()).is_ok());
+        if let Ok(mut replay) = self.replay.lock() {
+            replay.push(inner.last_id, line);
+        }
+    }
+
+    pub(crate) fn replay(&self) -> &Arc<std::sync::Mutex<Replay>> {
+        &self.replay
     }
 
     /// Holding the lock keeps events from interleaving with a connect's

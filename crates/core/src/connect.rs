@@ -1,36 +1,98 @@
 //! What a frontend gets on connecting: run_id, client_state, the room list
-//! from the database in chunks (the first clears old state), init_complete.
+//! from the database in chunks (the first clears old state), init_complete;
+//! or, for a websocket resuming, run_id, the events it missed, init_complete.
 
 use tokio::sync::mpsc;
 use trellis_rpc::events::{
     InitComplete, RunData, SyncComplete, SyncRoom, SyncStatus, SyncStatusType, name,
 };
 
-use crate::{Backend, CoreError, bus::Line, dispatch::Connection, session, store};
+use crate::{
+    Backend, CoreError,
+    bus::{BusInner, Line, LineSender},
+    dispatch::Connection,
+    replay::Hold,
+    session, store,
+};
 
 /// Rooms per `sync_complete` of the initial payload.
 const CHUNK: usize = 100;
+
+/// A websocket's attachment: its connection, its lines, whether the resume
+/// it asked for worked, and its hold on the replay buffer.
+pub struct Attached {
+    pub connection: Connection,
+    pub lines: mpsc::UnboundedReceiver<Line>,
+    pub resumed: bool,
+    pub hold: Hold,
+}
 
 impl Backend {
     /// Attaches a frontend. Events and replies arrive on the returned
     /// receiver, one envelope per line, starting with the initial payload.
     pub async fn connect(&self) -> Result<(Connection, mpsc::UnboundedReceiver<Line>), CoreError> {
         let (tx, rx) = mpsc::unbounded_channel();
+        let mut bus = self.inner.bus.lock().await;
+        self.send_initial(&mut bus, &tx).await?;
+        bus.subscribe(tx.clone());
+        Ok((Connection::new(self.clone(), tx), rx))
+    }
+
+    /// Attaches a websocket. With `resume` (the run id and the last event id
+    /// the client received) from this run whose events are all still
+    /// buffered, the client gets only the events it missed, then run_id and
+    /// init_complete; otherwise the full payload, which clears its state.
+    pub async fn connect_resumable(
+        &self,
+        resume: Option<(&str, i64)>,
+    ) -> Result<Attached, CoreError> {
+        let (tx, rx) = mpsc::unbounded_channel();
         let inner = &self.inner;
-        // The bus stays locked until this frontend is subscribed, so no sync
-        // lands between the snapshot below and the live events after it.
         let mut bus = inner.bus.lock().await;
+        let missed = resume
+            .filter(|(run_id, _)| *run_id == inner.run_id)
+            .and_then(|(_, last)| {
+                let replay = inner.bus.replay().lock().ok()?;
+                replay.missed_since(last, bus.last_id())
+            });
+        let resumed = missed.is_some();
+        if let Some(missed) = missed {
+            // The missed events keep their old ids, so they go first: ids a
+            // connection receives only ever count down.
+            for line in missed {
+                let _ = tx.send(line);
+            }
+            let _ = tx.send(bus.envelope(name::RUN_ID, &self.run_data()));
+            let _ = tx.send(bus.envelope(name::INIT_COMPLETE, &InitComplete {}));
+        } else {
+            self.send_initial(&mut bus, &tx).await?;
+        }
+        let hold = Hold::new(inner.bus.replay(), bus.last_id());
+        bus.subscribe(tx.clone());
+        Ok(Attached {
+            connection: Connection::new(self.clone(), tx),
+            lines: rx,
+            resumed,
+            hold,
+        })
+    }
+
+    fn run_data(&self) -> RunData {
+        RunData {
+            run_id: self.inner.run_id.clone(),
+            etag: String::new(),
+            vapid_key: String::new(),
+        }
+    }
+
+    /// The full payload. The caller holds the bus lock until the frontend is
+    /// subscribed, so no sync lands between this snapshot and live events.
+    async fn send_initial(&self, bus: &mut BusInner, tx: &LineSender) -> Result<(), CoreError> {
+        let inner = &self.inner;
         let send = |line: Line| {
             let _ = tx.send(line);
         };
-        send(bus.envelope(
-            name::RUN_ID,
-            &RunData {
-                run_id: inner.run_id.clone(),
-                etag: String::new(),
-                vapid_key: String::new(),
-            },
-        ));
+        send(bus.envelope(name::RUN_ID, &self.run_data()));
         let session = inner.session.read().await.clone();
         send(bus.envelope(name::CLIENT_STATE, &session::client_state(session.as_ref())));
         let restore_error = inner.restore_error.lock().ok().and_then(|e| e.clone());
@@ -47,8 +109,7 @@ impl Backend {
             send(bus.envelope(name::SYNC_COMPLETE, &payload));
         }
         send(bus.envelope(name::INIT_COMPLETE, &InitComplete {}));
-        bus.subscribe(tx.clone());
-        Ok((Connection::new(self.clone(), tx), rx))
+        Ok(())
     }
 }
 

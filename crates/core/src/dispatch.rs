@@ -115,6 +115,19 @@ impl Connection {
         let _ = self.out.send(envelope_line(ERROR, 0, &message));
     }
 
+    /// A reply the transport makes itself (the websocket's `pong`), queued
+    /// in order with everything else this connection is sent.
+    pub fn push_line(&self, line: Line) {
+        let _ = self.out.send(line);
+    }
+
+    /// An event for this connection only (e.g. `image_auth_token`), with the
+    /// next event id; queued under the bus lock so ids stay in order.
+    pub async fn send_own_event<T: Serialize>(&self, command: &str, data: &T) {
+        let mut bus = self.backend.inner.bus.lock().await;
+        let _ = self.out.send(bus.envelope(command, data));
+    }
+
     fn cancel(&self, data: Option<&RawValue>) -> Result<bool, String> {
         let params: CancelRequestParams =
             handlers::params("cancel", data).map_err(|e| e.to_string())?;

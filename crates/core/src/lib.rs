@@ -21,6 +21,7 @@ mod handlers;
 mod history;
 mod homeserver;
 pub mod profile;
+pub mod replay;
 pub mod room_id;
 pub mod secrets;
 mod send;

@@ -18,6 +18,8 @@ pub mod name {
     pub const CLIENT_STATE: &str = "client_state";
     pub const INIT_COMPLETE: &str = "init_complete";
     pub const RUN_ID: &str = "run_id";
+    /// Websocket only: a short-lived token for media fetches without the cookie.
+    pub const IMAGE_AUTH_TOKEN: &str = "image_auth_token";
 }
 
 /// `sync_complete`. Every field the spec lists is always sent, empty or

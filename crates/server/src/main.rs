@@ -3,28 +3,45 @@
 //! `trellis-server --stdio [--profile DIR]` speaks the gomuks RPC protocol
 //! as JSON lines: one envelope per line on stdin and on stdout. Logs go to
 //! stderr only, so stdout stays machine-readable.
+//!
+//! `trellis-server --listen ADDR` serves the UI and the gomuks HTTP API
+//! (websocket, media, upload, keys) to a browser.
 
 mod stdio;
+mod web;
 
-use std::path::PathBuf;
+use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::{Context, bail};
 use trellis_core::{Backend, profile::Profile};
 
 const USAGE: &str = "usage: trellis-server --stdio [--profile DIR]
+       trellis-server --listen ADDR [--profile DIR] [--web-username NAME] [--ui-dir DIR]
 
-  --stdio          speak the RPC protocol as JSON lines on stdin/stdout
-  --profile DIR    the profile directory (default: $TRELLIS_PROFILE, else the
-                   platform's data directory)";
+  --stdio              speak the RPC protocol as JSON lines on stdin/stdout
+  --listen ADDR        serve the UI and the gomuks API over HTTP, e.g.
+                       127.0.0.1:29325. On first start the password comes from
+                       $TRELLIS_WEB_PASSWORD; only its hash is kept
+  --web-username NAME  the web login's user name (first start; default trellis)
+  --ui-dir DIR         the built UI (default: $TRELLIS_UI_DIR, else ui/dist of
+                       the source tree this was built from)
+  --profile DIR        the profile directory (default: $TRELLIS_PROFILE, else the
+                       platform's data directory)";
 
 struct Args {
     stdio: bool,
+    listen: Option<SocketAddr>,
+    web_username: Option<String>,
+    ui_dir: Option<PathBuf>,
     profile: Option<PathBuf>,
 }
 
 fn parse_args() -> anyhow::Result<Args> {
     let mut args = Args {
         stdio: false,
+        listen: None,
+        web_username: None,
+        ui_dir: None,
         profile: None,
     };
     let mut it = std::env::args_os().skip(1);
@@ -34,6 +51,24 @@ fn parse_args() -> anyhow::Result<Args> {
             Some("--profile") => {
                 args.profile = Some(it.next().context("--profile needs a directory")?.into());
             }
+            Some("--listen") => {
+                let addr = it.next().context("--listen needs an address")?;
+                let addr = addr.to_str().unwrap_or_default();
+                args.listen = Some(addr.parse().with_context(|| {
+                    format!("--listen {addr:?}: give an IP address and port, e.g. 127.0.0.1:29325")
+                })?);
+            }
+            Some("--web-username") => {
+                let name = it.next().context("--web-username needs a name")?;
+                args.web_username = Some(
+                    name.into_string()
+                        .ok()
+                        .context("--web-username must be UTF-8")?,
+                );
+            }
+            Some("--ui-dir") => {
+                args.ui_dir = Some(it.next().context("--ui-dir needs a directory")?.into());
+            }
             Some("-h" | "--help") => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -41,8 +76,8 @@ fn parse_args() -> anyhow::Result<Args> {
             _ => bail!("unknown argument {arg:?}\n\n{USAGE}"),
         }
     }
-    if !args.stdio {
-        bail!("choose a transport\n\n{USAGE}");
+    if args.stdio == args.listen.is_some() {
+        bail!("choose one transport: --stdio or --listen\n\n{USAGE}");
     }
     Ok(args)
 }
@@ -60,7 +95,17 @@ async fn main() -> anyhow::Result<()> {
     let dir = Profile::resolve(args.profile)?;
     let backend = Backend::start(&dir).await?;
     tracing::info!(profile = %dir.display(), "backend started");
-    stdio::serve(&backend).await?;
+    match args.listen {
+        Some(listen) => {
+            let options = web::Options {
+                listen,
+                username: args.web_username,
+                ui_dir: args.ui_dir,
+            };
+            web::serve(&backend, options).await?;
+        }
+        None => stdio::serve(&backend).await?,
+    }
     backend.shutdown().await;
     Ok(())
 }

@@ -1,0 +1,86 @@
+//! The web mode: the gomuks HTTP API under `/_gomuks/` (login, websocket,
+//! media, upload, key export and import) and the built UI at `/`, served to
+//! a browser from a backend running headless.
+
+mod auth;
+mod deflate;
+mod socket;
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+
+use anyhow::Context;
+use axum::{
+    Router,
+    http::StatusCode,
+    middleware,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use trellis_core::Backend;
+
+pub struct Options {
+    pub listen: SocketAddr,
+    pub username: Option<String>,
+    pub ui_dir: Option<PathBuf>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    backend: Backend,
+    auth: Arc<auth::Auth>,
+    timing: socket::Timing,
+}
+
+/// Serves until the process is told to stop (Ctrl-C or SIGTERM).
+pub async fn serve(backend: &Backend, options: Options) -> anyhow::Result<()> {
+    let password = std::env::var("TRELLIS_WEB_PASSWORD").ok();
+    let auth =
+        auth::Auth::load_or_create(backend.profile_dir(), options.username.as_deref(), password)?;
+    let state = AppState {
+        backend: backend.clone(),
+        auth: Arc::new(auth),
+        timing: socket::Timing::from_env(),
+    };
+    let api = Router::new()
+        .route("/auth", post(auth::login))
+        .route("/websocket", get(socket::upgrade))
+        .fallback(|| async { api_error(StatusCode::NOT_FOUND, "M_NOT_FOUND", "no such API path") })
+        .layer(middleware::from_fn_with_state(state.clone(), auth::require))
+        .with_state(state.clone());
+    let app = Router::new().nest("/_gomuks", api);
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", options.listen))?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(stop_signal())
+    .await?;
+    Ok(())
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// An API error as gomuks and Matrix write them: `{errcode, error}`.
+pub(crate) fn api_error(status: StatusCode, errcode: &str, message: &str) -> Response {
+    (
+        status,
+        axum::Json(serde_json::json!({ "errcode": errcode, "error": message })),
+    )
+        .into_response()
+}
