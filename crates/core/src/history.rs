@@ -87,30 +87,6 @@ pub async fn paginate_server(
     })
 }
 
-/// Reply targets of the page that the page itself does not hold.
-pub async fn related_events(inner: &Inner, page: &[Event]) -> Result<Vec<Event>, CoreError> {
-    let mut related = Vec::new();
-    for e in page {
-        if e.relation_type.as_deref() != Some("m.in_reply_to") {
-            continue;
-        }
-        let Some(target) = &e.relates_to else {
-            continue;
-        };
-        if page
-            .iter()
-            .chain(&related)
-            .any(|p: &Event| &p.event_id == target)
-        {
-            continue;
-        }
-        if let Some(found) = store::event::by_event_id(inner.store.pool(), target).await? {
-            related.push(found);
-        }
-    }
-    Ok(related)
-}
-
 /// Stores events fetched from the homeserver outside the timeline (event
 /// context, manual pages, single events) the way sync stores them — so
 /// relations and `local_content` are filled — and returns them as stored,

@@ -41,7 +41,7 @@ pub async fn paginate(backend: &Backend, p: PaginateParams) -> Result<Value, Cor
             }
         }
     };
-    resp.related_events = history::related_events(inner, &resp.events).await?;
+    resp.related_events = store::event::reply_targets(inner.store.pool(), &resp.events).await?;
     let ids: Vec<String> = resp.events.iter().map(|e| e.event_id.clone()).collect();
     resp.receipts = receipt::for_events(inner.store.pool(), &p.room_id, &ids).await?;
     to_value(&resp)

@@ -392,3 +392,23 @@ pub async fn related<'e, E: sqlx::SqliteExecutor<'e>>(
         .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// The reply targets of a page that the page itself does not hold, as
+/// `paginate` sends them in `related_events`.
+pub async fn reply_targets(pool: &sqlx::SqlitePool, page: &[Event]) -> StoreResult<Vec<Event>> {
+    let mut related: Vec<Event> = Vec::new();
+    for e in page {
+        let Some(target) = e.relates_to.as_ref() else {
+            continue;
+        };
+        if e.relation_type.as_deref() != Some("m.in_reply_to")
+            || page.iter().chain(&related).any(|p| &p.event_id == target)
+        {
+            continue;
+        }
+        if let Some(found) = by_event_id(pool, target).await? {
+            related.push(found);
+        }
+    }
+    Ok(related)
+}

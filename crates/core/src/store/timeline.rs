@@ -56,13 +56,20 @@ pub async fn page<'e, E: sqlx::SqliteExecutor<'e>>(
 ) -> StoreResult<Vec<Event>> {
     let sql = format!(
         "SELECT timeline.rowid, {} FROM timeline JOIN event ON event.rowid = timeline.event_rowid
-         WHERE timeline.room_id = ? AND (? = 0 OR timeline.rowid < ?)
+         WHERE timeline.room_id = ? AND timeline.rowid < ?
          ORDER BY timeline.rowid DESC LIMIT ?",
         super::event::COLUMNS
     );
+    // One plain range, so SQLite seeks (room_id, rowid) to `before` instead
+    // of walking the room's index down from the newest row (an `OR` in the
+    // condition kept it from using the range).
+    let before = if before == 0 {
+        TimelineRowId::MAX
+    } else {
+        before
+    };
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(room_id)
-        .bind(before)
         .bind(before)
         .bind(limit)
         .fetch_all(db)
