@@ -297,3 +297,153 @@ def test_resume_after_a_restart_falls_back_to_clear_state(chat):
     assert any(room_id in s["rooms"] for s in fresh.events("sync_complete"))
     assert fresh.events("client_state")[0]["is_logged_in"] is True
     assert "init_complete" in commands(fresh)
+
+
+# --- the UI, media, upload, keys -------------------------------------------------------
+
+def png(width: int, height: int) -> bytes:
+    """A real PNG (solid colour), built by hand so the tests need no imaging library."""
+    import struct
+    import zlib as _zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", _zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xc0\x20\x20" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", _zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    import struct
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_ui_is_served_with_a_strict_csp(make_web, tmp_path):
+    ui = tmp_path / "dist"
+    (ui / "assets").mkdir(parents=True)
+    (ui / "index.html").write_text("<!doctype html><title>Trellis</title><script src=/assets/app.js></script>")
+    (ui / "assets" / "app.js").write_text("console.log('hi')")
+    web = make_web(env={"TRELLIS_UI_DIR": str(ui)})
+    page = requests.get(web.base + "/", timeout=30)
+    assert page.status_code == 200 and "<title>Trellis</title>" in page.text
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    script = requests.get(web.base + "/assets/app.js", timeout=30)
+    assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
+    # Unknown paths are the app's own; the API keeps its own 401/404.
+    assert "<title>Trellis</title>" in requests.get(web.base + "/rooms/x", timeout=30).text
+    assert requests.get(web.base + "/_gomuks/anything", timeout=30).status_code == 401
+    assert requests.get(web.base + "/../../etc/passwd", timeout=30).text.count("root:") == 0
+
+
+def test_upload_then_media_and_thumbnails(chat):
+    web, client, friend, room_id = chat
+    token = web.token()
+    picture = png(640, 320)
+    resp = web.post("/_gomuks/upload", token, params={"filename": "red.png"}, data=picture,
+                    headers={"Content-Type": "image/png"})
+    assert resp.status_code == 200, resp.text
+    content = resp.json()
+    assert content["msgtype"] == "m.image" and content["body"] == "red.png"
+    assert content["info"] == {"mimetype": "image/png", "size": len(picture), "w": 640, "h": 320}
+    server, media_id = content["url"].removeprefix("mxc://").split("/")
+
+    media = web.get(f"/_gomuks/media/{server}/{media_id}?encrypted=false", token)
+    assert media.status_code == 200 and media.content == picture
+    assert media.headers["Content-Type"] == "image/png"
+    assert media.headers["Content-Security-Policy"] == "sandbox"
+    thumb = web.get(f"/_gomuks/media/{server}/{media_id}?encrypted=false&thumbnail=avatar", token)
+    assert thumb.status_code == 200 and png_size(thumb.content) == (128, 64)
+
+    # A file the friend uploaded, fetched from the homeserver (not our cache).
+    upload = requests.post(f"{synapse_url(friend)}/_matrix/media/v3/upload?filename=page.html",
+                           data=b"<script>alert(1)</script>",
+                           headers={"Authorization": f"Bearer {friend.access_token}",
+                                    "Content-Type": "text/html"}, timeout=30).json()
+    s2, id2 = upload["content_uri"].removeprefix("mxc://").split("/")
+    page = web.get(f"/_gomuks/media/{s2}/{id2}?encrypted=false", token)
+    assert page.status_code == 200 and page.content == b"<script>alert(1)</script>"
+    assert page.headers["Content-Type"] == "application/octet-stream"
+    assert page.headers["Content-Disposition"] == "attachment"
+    assert page.headers["Content-Security-Policy"] == "sandbox"
+
+    # The image token from the websocket opens unencrypted media only.
+    image_token = client.wait_event("image_auth_token")
+    assert requests.get(f"{web.base}/_gomuks/media/{server}/{media_id}?encrypted=false&image_auth={image_token}",
+                        timeout=30).content == picture
+    assert requests.get(f"{web.base}/_gomuks/media/{server}/{media_id}?encrypted=true&image_auth={image_token}",
+                        timeout=30).status_code == 401
+    assert web.get(f"/_gomuks/media/{server}/{media_id}?image_auth={token}&encrypted=false").status_code == 401
+
+    for bad in ("/_gomuks/media/bad%2Fserver/x", f"/_gomuks/media/{server}/{media_id}?encrypted=maybe",
+                f"/_gomuks/media/{server}/{media_id}?thumbnail=huge"):
+        resp = web.get(bad, token)
+        assert resp.status_code in (400, 404) and resp.json()["errcode"], bad
+    missing = web.get(f"/_gomuks/media/{server}/nosuchmedia?encrypted=false", token)
+    assert missing.status_code == 404
+    fallback = web.get(f"/_gomuks/media/{server}/nosuchmedia?encrypted=false&fallback=%23a4041d:Q", token)
+    assert fallback.status_code == 200 and fallback.headers["Content-Type"] == "image/svg+xml"
+    assert b"Q" in fallback.content
+
+
+def test_encrypted_upload_is_served_decrypted(chat):
+    web, client, friend, room_id = chat
+    token = web.token()
+    secret = b"attachment bytes " * 100
+    resp = web.post("/_gomuks/upload", token, params={"filename": "notes.txt", "encrypt": "true"},
+                    data=secret, headers={"Content-Type": "text/plain"})
+    assert resp.status_code == 200, resp.text
+    content = resp.json()
+    assert "url" not in content and content["file"]["key"]["alg"] == "A256CTR"
+    mxc = content["file"]["url"]
+    # The homeserver only ever saw ciphertext.
+    server, media_id = mxc.removeprefix("mxc://").split("/")
+    raw = requests.get(f"{synapse_url(friend)}/_matrix/client/v1/media/download/{server}/{media_id}",
+                       headers={"Authorization": f"Bearer {friend.access_token}"}, timeout=30)
+    assert raw.status_code == 200 and raw.content != secret and len(raw.content) == len(secret)
+    # Sent in a message, its key is in the store and the file comes back decrypted (after a restart too).
+    client.request("send_message", {"room_id": room_id, "text": "",
+                                    "base_content": content})
+    client.wait_event("send_complete")
+    web.stop()
+    web.start()
+    got = web.get(f"/_gomuks/media/{server}/{media_id}?encrypted=true", token)
+    assert got.status_code == 200 and got.content == secret
+    assert got.headers["Content-Disposition"] == "attachment"
+
+
+def test_keys_export_and_import(chat):
+    web, client, friend, room_id = chat
+    token = web.token()
+    # An encrypted room with one message from us gives us a room key.
+    mark = client.mark()
+    friend.set_state(room_id, "m.room.encryption", {"algorithm": "m.megolm.v1.aes-sha2"})
+    client.wait_event("sync_complete", lambda s: any(
+        e["type"] == "m.room.encryption" for r in (s.get("rooms") or {}).values() for e in r.get("events") or []),
+        after=mark)
+    client.request("send_message", {"room_id": room_id, "text": "secret hello"})
+    client.wait_event("send_complete", timeout=60)
+    resp = web.post("/_gomuks/keys/export", token, data={"passphrase": "export pass"})
+    assert resp.status_code == 200, resp.text
+    assert resp.content.startswith(b"-----BEGIN MEGOLM SESSION DATA-----")
+    assert "attachment" in resp.headers["Content-Disposition"]
+    one_room = web.post(f"/_gomuks/keys/export/{room_id}", token, data={"passphrase": "export pass"})
+    assert one_room.status_code == 200
+    assert web.post("/_gomuks/keys/export/!nokeys:localhost", token,
+                    data={"passphrase": "p"}).status_code == 400
+    assert web.post("/_gomuks/keys/export", token, data={"passphrase": ""}).status_code == 400
+
+    imported = web.post("/_gomuks/keys/import", token,
+                        files={"export": ("keys.txt", resp.content)}, data={"passphrase": "export pass"})
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["total"] >= 1
+    wrong = web.post("/_gomuks/keys/import", token,
+                     files={"export": ("keys.txt", resp.content)}, data={"passphrase": "wrong"})
+    assert wrong.status_code == 400
+    assert web.post("/_gomuks/keys/import", token, data={"passphrase": "x"}).status_code == 400
+
+
+def synapse_url(user) -> str:
+    return user.base_url

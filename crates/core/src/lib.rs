@@ -19,6 +19,8 @@ pub mod dispatch;
 pub mod error;
 mod handlers;
 mod history;
+pub mod keys;
+pub mod media;
 mod homeserver;
 pub mod profile;
 pub mod replay;
@@ -63,6 +65,7 @@ pub(crate) struct Inner {
     pub pagination_lock: tokio::sync::Mutex<()>,
     /// Why the last session could not come back, shown to each frontend.
     pub restore_error: std::sync::Mutex<Option<String>>,
+    pub media_cache: media::MediaCache,
 }
 
 impl Backend {
@@ -82,6 +85,7 @@ impl Backend {
             send_queue: send::SendQueue::default(),
             pagination_lock: tokio::sync::Mutex::new(()),
             restore_error: std::sync::Mutex::new(None),
+            media_cache: media::MediaCache::in_profile(profile_dir),
         });
         if let Err(e) = session::restore(&inner).await {
             tracing::error!("the previous session could not be restored: {e}");

@@ -4,13 +4,17 @@
 
 mod auth;
 mod deflate;
+mod keys;
+mod media;
 mod socket;
+mod ui;
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 
 use anyhow::Context;
 use axum::{
     Router,
+    extract::DefaultBodyLimit,
     http::StatusCode,
     middleware,
     response::{IntoResponse, Response},
@@ -44,10 +48,23 @@ pub async fn serve(backend: &Backend, options: Options) -> anyhow::Result<()> {
     let api = Router::new()
         .route("/auth", post(auth::login))
         .route("/websocket", get(socket::upgrade))
+        .route("/media/{server}/{media_id}", get(media::download))
+        .route(
+            "/upload",
+            post(media::upload).layer(DefaultBodyLimit::max(media::MAX_UPLOAD)),
+        )
+        .route("/keys/export", post(keys::export_all))
+        .route("/keys/export/{room_id}", post(keys::export_room))
+        .route(
+            "/keys/import",
+            post(keys::import).layer(DefaultBodyLimit::max(keys::MAX_IMPORT)),
+        )
         .fallback(|| async { api_error(StatusCode::NOT_FOUND, "M_NOT_FOUND", "no such API path") })
         .layer(middleware::from_fn_with_state(state.clone(), auth::require))
         .with_state(state.clone());
-    let app = Router::new().nest("/_gomuks", api);
+    let app = Router::new()
+        .nest("/_gomuks", api)
+        .merge(ui::router(&ui::resolve(options.ui_dir)));
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .with_context(|| format!("cannot listen on {}", options.listen))?;
