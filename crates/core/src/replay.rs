@@ -167,7 +167,8 @@ mod tests {
     fn acked_events_go_and_resume_before_them_fails() {
         let replay = Arc::new(Mutex::new(Replay::default()));
         let hold = Hold::new(&replay, -1);
-        for id in -5..=-2 {
+        // In the order the bus sends them: -2 first.
+        for id in (-5..=-2).rev() {
             replay.lock().unwrap().push(id, line(id));
         }
         hold.ack(-3);
