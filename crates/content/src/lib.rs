@@ -28,7 +28,7 @@ pub use sanitize::{LINK_SCHEMES, TAGS, media_url};
 
 /// Raised whenever the sanitizer's output changes, so stored events are
 /// sanitized again at the next start (trellis-core's `content::upgrade`).
-pub const HTML_VERSION: i64 = 1;
+pub const HTML_VERSION: i64 = 2;
 
 pub const HTML_FORMAT: &str = "org.matrix.custom.html";
 

@@ -11,12 +11,13 @@ pub fn linkify(body: &str) -> String {
     for span in LinkFinder::new().spans(body) {
         let text = span.as_str();
         let href = match span.kind() {
-            Some(LinkKind::Url) if has_link_scheme(text) => text.to_owned(),
-            Some(LinkKind::Email) => format!("mailto:{text}"),
-            _ => {
-                push_escaped(&mut out, text);
-                continue;
-            }
+            Some(LinkKind::Url) => link_href(text),
+            Some(LinkKind::Email) => Some(format!("mailto:{text}")),
+            _ => None,
+        };
+        let Some(href) = href else {
+            push_escaped(&mut out, text);
+            continue;
         };
         out.push_str("<a href=\"");
         push_escaped(&mut out, &href);
@@ -40,9 +41,15 @@ pub fn linkify(body: &str) -> String {
     out
 }
 
-fn has_link_scheme(url: &str) -> bool {
-    url.split_once(':')
-        .is_some_and(|(scheme, _)| LINK_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme)))
+/// The href for a URL found in text when its scheme is one we link, with
+/// the scheme written lowercase (found by cargo fuzz: `Http://…` was kept
+/// as written, which our own checks and the UI compare case-sensitively).
+fn link_href(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once(':')?;
+    let scheme = scheme.to_ascii_lowercase();
+    LINK_SCHEMES
+        .contains(&scheme.as_str())
+        .then(|| format!("{scheme}:{rest}"))
 }
 
 /// `body` without the `> ` quoted lines an older client put before a reply;
@@ -101,6 +108,10 @@ mod tests {
         assert_eq!(
             linkify("see https://example.org/?a=1&b=2."),
             "see <a href=\"https://example.org/?a=1&amp;b=2\" rel=\"noopener noreferrer\">https://example.org/?a=1&amp;b=2</a>."
+        );
+        assert_eq!(
+            linkify("<A Http://67.10S</A>"),
+            "&lt;A <a href=\"http://67.10S\" rel=\"noopener noreferrer\">Http://67.10S</a>&lt;/A&gt;"
         );
         assert_eq!(
             linkify("mail bob@example.org"),

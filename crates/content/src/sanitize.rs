@@ -138,9 +138,19 @@ fn filter_attribute<'u>(tag: &str, attr: &str, value: &'u str) -> Option<Cow<'u,
             };
             // The scheme is checked here too: ammonia judges the value it was
             // given, before this filter cleaned it.
-            let keep =
-                ammonia::Url::parse(&clean).is_ok_and(|u| LINK_SCHEMES.contains(&u.scheme()));
-            return keep.then_some(clean);
+            let url = ammonia::Url::parse(&clean).ok()?;
+            let scheme = url.scheme();
+            if !LINK_SCHEMES.contains(&scheme) {
+                return None;
+            }
+            // Browsers take schemes in any case; we write them lowercase, so
+            // the UI and our checks can compare them as written.
+            return match clean.get(..scheme.len()) {
+                Some(written) if written != scheme && written.eq_ignore_ascii_case(scheme) => {
+                    Some(Cow::Owned(format!("{scheme}{}", &clean[scheme.len()..])))
+                }
+                _ => Some(clean),
+            };
         }
         ("a", "target") => value == "_blank",
         ("img", "src") => return media_url(value).map(Cow::Owned),
@@ -233,5 +243,10 @@ mod tests {
             Some("https://x")
         );
         assert!(filter_attribute("a", "target", "_top").is_none());
+        // Found by cargo fuzz: a scheme in capitals is written lowercase.
+        assert_eq!(
+            filter_attribute("a", "href", "Http://67.10S").as_deref(),
+            Some("http://67.10S")
+        );
     }
 }
