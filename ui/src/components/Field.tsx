@@ -1,4 +1,9 @@
-/** A labelled text input as the app's forms use it. */
+import { useId } from "react";
+
+/**
+ * A labelled text input as the app's forms use it. The label alone names the
+ * input; the hint (inside the same <label> for layout) only describes it.
+ */
 export function Field(props: {
   label: string;
   value: string;
@@ -10,10 +15,13 @@ export function Field(props: {
   hint?: string;
   optional?: boolean;
 }) {
+  const id = useId();
   return (
     <label className="field">
-      <span>{props.label}</span>
+      <span id={`${id}-label`}>{props.label}</span>
       <input
+        aria-labelledby={`${id}-label`}
+        aria-describedby={props.hint ? `${id}-hint` : undefined}
         type={props.type ?? "text"}
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
@@ -24,7 +32,11 @@ export function Field(props: {
         spellCheck={false}
         autoCapitalize="off"
       />
-      {props.hint && <small className="muted">{props.hint}</small>}
+      {props.hint && (
+        <small className="muted" id={`${id}-hint`}>
+          {props.hint}
+        </small>
+      )}
     </label>
   );
 }

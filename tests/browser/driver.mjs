@@ -1,0 +1,121 @@
+// Drives one page of Debian's Chromium for a pytest test, one command at a
+// time: JSON lines in on stdin ({id, op, ...}), one JSON line out per command
+// ({id, ok, value} or {id, ok: false, error}). The test keeps the scenario
+// (and the other Matrix users) on its side; this only acts on the page.
+// Elements are found the way a person names them: by role and accessible
+// name, or by visible text.
+import { chromium } from "playwright-core";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+const TIMEOUT_MS = 30_000;
+
+const userDataDir = mkdtempSync(join(tmpdir(), "trellis-chromium-"));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  // Tall enough that a short conversation renders whole in the virtual list.
+  viewport: { width: 1280, height: 1400 },
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+const page = context.pages()[0] ?? (await context.newPage());
+page.setDefaultTimeout(TIMEOUT_MS);
+// The page's own complaints go to stderr, which the test keeps as a log.
+page.on("console", (msg) => {
+  if (msg.type() === "error" || msg.type() === "warning") console.error(`[console.${msg.type()}] ${msg.text()}`);
+});
+page.on("pageerror", (err) => console.error(`[pageerror] ${err.message}`));
+page.on("websocket", (ws) => {
+  console.error(`[websocket] open ${ws.url()}`);
+  ws.on("close", () => console.error(`[websocket] closed ${ws.url()}`));
+});
+
+// The page's websockets, once routed through here (route_websockets), so a
+// test can cut them the way a network failure would and hold reconnects off.
+const sockets = new Set();
+let holdUntil = 0;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function routeSocket(ws) {
+  // While held, a new socket stays unanswered (as if the network were still down).
+  while (Date.now() < holdUntil) await sleep(50);
+  const server = ws.connectToServer();
+  const pair = { ws, server };
+  sockets.add(pair);
+  ws.onClose((code, reason) => { sockets.delete(pair); server.close({ code, reason }).catch(() => {}); });
+  server.onClose((code, reason) => { sockets.delete(pair); ws.close({ code, reason }).catch(() => {}); });
+}
+
+/** Closes every routed socket (both ends), and keeps new ones waiting for hold_ms. */
+async function dropSockets({ hold_ms = 0 }) {
+  holdUntil = Date.now() + hold_ms;
+  const pairs = [...sockets];
+  sockets.clear();
+  for (const { ws, server } of pairs) {
+    await server.close({ code: 1001, reason: "dropped by the test" }).catch(() => {});
+    await ws.close({ code: 4001, reason: "dropped by the test" }).catch(() => {});
+  }
+  return pairs.length;
+}
+
+/**
+ * A locator from a path of steps, each {role, name, exact} or {text, exact},
+ * each searched inside the one before: [{role: "region", name: "Rooms"}, {role: "button", name: "Chat"}].
+ */
+function locate(path) {
+  let loc = page;
+  for (const step of path) {
+    const exact = step.exact ?? true;
+    loc = step.role !== undefined
+      ? loc.getByRole(step.role, step.name === undefined ? {} : { name: step.name, exact })
+      : loc.getByText(step.text, { exact });
+  }
+  return loc;
+}
+
+const ops = {
+  goto: ({ url }) => page.goto(url).then(() => page.url()),
+  reload: () => page.reload().then(() => page.url()),
+  url: () => page.url(),
+  wait: ({ path, state = "visible", timeout_ms = TIMEOUT_MS }) => locate(path).first().waitFor({ state, timeout: timeout_ms }),
+  count: ({ path }) => locate(path).count(),
+  fill: ({ path, value }) => locate(path).fill(value),
+  click: ({ path }) => locate(path).click(),
+  press: ({ path, key }) => locate(path).press(key),
+  // The rendered text of every match, in document order.
+  texts: ({ path }) => locate(path).evaluateAll((els) => els.map((el) => el.innerText)),
+  route_websockets: () => page.routeWebSocket(/\/_gomuks\/websocket/, routeSocket),
+  drop_websockets: dropSockets,
+  screenshot: ({ file }) => page.screenshot({ path: file }).then(() => file),
+};
+
+async function run(line) {
+  let id = null;
+  try {
+    const cmd = JSON.parse(line);
+    id = cmd.id;
+    const op = ops[cmd.op];
+    if (!op) throw new Error(`unknown op ${cmd.op}`);
+    const value = await op(cmd);
+    return { id, ok: true, value: value ?? null };
+  } catch (err) {
+    return { id, ok: false, error: String(err?.message ?? err) };
+  }
+}
+
+process.stdout.write(JSON.stringify({ ready: true }) + "\n");
+try {
+  // One command at a time, in order: the test waits for each answer anyway.
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line.trim() === "") continue;
+    process.stdout.write(JSON.stringify(await run(line)) + "\n");
+  }
+} finally {
+  await context.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,178 @@
+"""The web mode as a person uses it (issue 6): the UI that `trellis-server
+--listen` serves, in Debian's Chromium (tests/browser/driver.mjs), against the
+test Synapse. Web login, Matrix login, the room list, a room, sending,
+receiving another user's messages, and a reload in the middle of the
+conversation while the other user keeps writing: afterwards the timeline
+holds every message exactly once, in order. Screenshots go to the run's
+artifacts under browser/."""
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import RUN_ARTIFACTS
+from harness.browser import Browser, role, text
+
+UI_DIR = Path(__file__).resolve().parent.parent / "ui" / "dist"
+ROOM = "Browser chat"
+# Every message of the test starts with this, so the timeline's rows can be
+# read back without depending on how the tiles lay out the rest.
+MESSAGE = re.compile(r"^msg-\d\d .*$", re.M)
+
+
+def timeline_messages(browser: Browser) -> list[str]:
+    """The message bodies the open room's timeline shows, top to bottom."""
+    return [m for article in browser.texts(role("region", "Timeline"), role("article"))
+            for m in MESSAGE.findall(article)]
+
+
+def wait_until(check, timeout: float = 30, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.3)
+
+
+def bob_writes_while(bob, room_id: str, first: int, count: int, action) -> list[str]:
+    """Bob sends `count` messages a quarter second apart; `action` runs after
+    the third, while he goes on. Returns the bodies, in the order sent."""
+    bodies = [f"msg-{n:02d} bob goes on, part {n - first + 1}" for n in range(first, first + count)]
+    third = threading.Event()
+    failures: list[BaseException] = []
+
+    def write():
+        try:
+            for i, body in enumerate(bodies):
+                bob.send_text(room_id, body)
+                if i == 2:
+                    third.set()
+                time.sleep(0.25)
+        except BaseException as e:  # re-raised below, in the test's thread
+            failures.append(e)
+        finally:
+            third.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        third.wait(30)
+        action()
+    finally:
+        writer.join(60)
+    assert not failures, failures
+    return bodies
+
+
+@pytest.fixture
+def browser(request):
+    shots = RUN_ARTIFACTS / "browser"
+    b = Browser(shots / f"{request.node.name}.driver.log")
+    yield b
+    # A last look at the page, whatever happened: what a failure needs.
+    try:
+        b.screenshot(shots / f"{request.node.name}-last.png")
+    except Exception:
+        pass
+    b.close()
+
+
+def test_log_in_chat_and_reload_mid_conversation(make_web, synapse, register_user, browser):
+    if not (UI_DIR / "index.html").is_file():
+        pytest.fail("no built UI in ui/dist: run `npm --prefix ui run build` (scripts/test does)", pytrace=False)
+    shots = RUN_ARTIFACTS / "browser"
+    me, bob = register_user("me"), register_user("bob")
+    room_id = bob.create_room(name=ROOM, invite=[me.user_id])
+    me.join(room_id)
+    bob.send_text(room_id, "msg-00 hello from bob")
+    web = make_web(env={"TRELLIS_UI_DIR": str(UI_DIR)})
+    expected = ["msg-00 hello from bob"]
+
+    # The web server's own login comes first…
+    browser.goto(web.base + "/")
+    browser.wait(role("heading", "Sign in to this Trellis"))
+    browser.fill(role("textbox", "Username"), value=web.username)
+    browser.fill(role("textbox", "Password"), value=web.password)
+    browser.screenshot(shots / "01-web-login.png")
+    browser.click(role("button", "Continue"))
+
+    # …then Matrix.
+    browser.wait(role("heading", "Sign in to Matrix"))
+    browser.fill(role("textbox", "Homeserver"), value=synapse.url)
+    browser.fill(role("textbox", "Username"), value=me.localpart)
+    browser.fill(role("textbox", "Password"), value=me.password)
+    browser.screenshot(shots / "02-matrix-login.png")
+    browser.click(role("button", "Sign in"))
+
+    room_button = (role("region", "Rooms"), role("button", ROOM, exact=False))
+    browser.wait(*room_button, timeout=90)
+    browser.screenshot(shots / "03-rooms.png")
+    browser.click(*room_button)
+    browser.wait(role("heading", ROOM))
+    browser.wait(role("region", "Timeline"), text(expected[0]))
+    assert room_id in browser.url()
+
+    # Send: the echo turns into the sent message, which bob receives.
+    mine = "msg-01 hi bob, from the browser"
+    browser.fill(role("textbox", "Message"), value=mine)
+    browser.press(role("textbox", "Message"), key="Enter")
+    expected.append(mine)
+    browser.wait(role("region", "Timeline"), text(mine))
+    wait_until(lambda: any(e["content"].get("body") == mine for e in bob.messages(room_id)),
+               what="bob to receive the message")
+    browser.wait(role("region", "Timeline"), text("Sending…"), state="hidden")
+    assert browser.count(role("region", "Timeline"), role("button", "Retry")) == 0
+
+    reply = "msg-02 bob answers"
+    bob.send_text(room_id, reply)
+    expected.append(reply)
+    browser.wait(role("region", "Timeline"), text(reply))
+    browser.screenshot(shots / "04-conversation.png")
+    assert timeline_messages(browser) == expected
+
+    # Bob keeps writing while the page reloads: some of his messages arrive
+    # before the reload, some while the page is gone, some after. From here
+    # on the page's websocket passes through the driver, for the drop below.
+    browser.route_websockets()
+    across = bob_writes_while(bob, room_id, first=3, count=10, action=browser.reload)
+    expected += across
+    browser.wait(role("heading", ROOM), timeout=60)
+    browser.wait(role("region", "Timeline"), text(across[-1]), timeout=60)
+    browser.wait(role("region", "Timeline"), text("This is the beginning of the conversation."))
+    browser.screenshot(shots / "05-after-reload.png")
+    assert timeline_messages(browser) == expected
+
+    # The connection drops (the page stays) and stays down for a moment while
+    # bob writes on: the page says so, then resumes where it was.
+    attached = web.log_tail(10_000).count("websocket attached resumed=true")
+
+    def drop():
+        assert browser.drop_websockets(hold=3) == 1
+        browser.wait(role("status"), text("Reconnecting…", exact=False), timeout=3)
+        browser.screenshot(shots / "06-reconnecting.png")
+
+    across = bob_writes_while(bob, room_id, first=13, count=10, action=drop)
+    expected += across
+    browser.wait(role("region", "Timeline"), text(across[-1]), timeout=60)
+    assert web.log_tail(10_000).count("websocket attached resumed=true") == attached + 1, \
+        "the page did not resume its websocket session"
+
+    after = "msg-23 back after all that"
+    browser.fill(role("textbox", "Message"), value=after)
+    browser.press(role("textbox", "Message"), key="Enter")
+    expected.append(after)
+    browser.wait(role("region", "Timeline"), text(after))
+    browser.wait(role("region", "Timeline"), text("Sending…"), state="hidden")
+    # The whole conversation is on screen (its beginning too), so what the
+    # timeline shows is everything it holds.
+    browser.wait(role("region", "Timeline"), text("This is the beginning of the conversation."))
+    browser.screenshot(shots / "07-after-resume.png")
+    assert timeline_messages(browser) == expected
+    server_side = [e["content"]["body"] for e in reversed(bob.messages(room_id)) if e["type"] == "m.room.message"]
+    assert server_side == expected
