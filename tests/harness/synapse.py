@@ -138,6 +138,11 @@ class Synapse:
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
+    @property
+    def pid(self) -> int | None:
+        """The running Synapse's process id (for tests that measure it)."""
+        return self._proc.pid if self.running else None
+
     def start(self, timeout: float = 60) -> None:
         if self.running:
             raise SynapseError("Synapse is already running")

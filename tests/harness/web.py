@@ -79,6 +79,11 @@ class WebServer:
         raise AssertionError(f"trellis-server did not listen within {timeout} s:\n{self.log_tail()}")
 
     @property
+    def pid(self) -> int | None:
+        """The server's process id (for tests that measure it)."""
+        return self._proc.pid if self.running else None
+
+    @property
     def returncode(self) -> int | None:
         return self._proc.poll() if self._proc else None
 
