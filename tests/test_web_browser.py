@@ -40,6 +40,42 @@ def wait_until(check, timeout: float = 30, what: str = "condition"):
         time.sleep(0.3)
 
 
+def sign_in(browser: Browser, web, synapse, me, shots: Path | None = None) -> None:
+    """The web server's own login, then Matrix's, as the pages ask for them."""
+    browser.goto(web.base + "/")
+    browser.wait(role("heading", "Sign in to this Trellis"))
+    browser.fill(role("textbox", "Username"), value=web.username)
+    browser.fill(role("textbox", "Password"), value=web.password)
+    if shots:
+        browser.screenshot(shots / "01-web-login.png")
+    browser.click(role("button", "Continue"))
+
+    browser.wait(role("heading", "Sign in to Matrix"))
+    browser.fill(role("textbox", "Homeserver"), value=synapse.url)
+    browser.fill(role("textbox", "Username"), value=me.localpart)
+    browser.fill(role("textbox", "Password"), value=me.password)
+    if shots:
+        browser.screenshot(shots / "02-matrix-login.png")
+    browser.click(role("button", "Sign in"))
+
+
+def open_room(browser: Browser, shots: Path | None = None) -> None:
+    room_button = (role("region", "Rooms"), role("button", ROOM, exact=False))
+    browser.wait(*room_button, timeout=90)
+    if shots:
+        browser.screenshot(shots / "03-rooms.png")
+    browser.click(*room_button)
+    browser.wait(role("heading", ROOM))
+
+
+def send(browser: Browser, body: str) -> None:
+    """Types a message and sends it with Enter; returns once it shows as sent."""
+    browser.fill(role("textbox", "Message"), value=body)
+    browser.press(role("textbox", "Message"), key="Enter")
+    browser.wait(role("region", "Timeline"), text(body))
+    browser.wait(role("region", "Timeline"), text("Sending…"), state="hidden")
+
+
 def bob_writes_while(bob, room_id: str, first: int, count: int, action) -> list[str]:
     """Bob sends `count` messages a quarter second apart; `action` runs after
     the third, while he goes on. Returns the bodies, in the order sent."""
@@ -71,6 +107,14 @@ def bob_writes_while(bob, room_id: str, first: int, count: int, action) -> list[
 
 
 @pytest.fixture
+def web(make_web):
+    """A `trellis-server --listen` serving this checkout's built UI."""
+    if not (UI_DIR / "index.html").is_file():
+        pytest.fail("no built UI in ui/dist: run `npm --prefix ui run build` (scripts/test does)", pytrace=False)
+    return make_web(env={"TRELLIS_UI_DIR": str(UI_DIR)})
+
+
+@pytest.fixture
 def browser(request):
     shots = RUN_ARTIFACTS / "browser"
     b = Browser(shots / f"{request.node.name}.driver.log")
@@ -83,38 +127,16 @@ def browser(request):
     b.close()
 
 
-def test_log_in_chat_and_reload_mid_conversation(make_web, synapse, register_user, browser):
-    if not (UI_DIR / "index.html").is_file():
-        pytest.fail("no built UI in ui/dist: run `npm --prefix ui run build` (scripts/test does)", pytrace=False)
+def test_log_in_chat_and_reload_mid_conversation(web, synapse, register_user, browser):
     shots = RUN_ARTIFACTS / "browser"
     me, bob = register_user("me"), register_user("bob")
     room_id = bob.create_room(name=ROOM, invite=[me.user_id])
     me.join(room_id)
     bob.send_text(room_id, "msg-00 hello from bob")
-    web = make_web(env={"TRELLIS_UI_DIR": str(UI_DIR)})
     expected = ["msg-00 hello from bob"]
 
-    # The web server's own login comes first…
-    browser.goto(web.base + "/")
-    browser.wait(role("heading", "Sign in to this Trellis"))
-    browser.fill(role("textbox", "Username"), value=web.username)
-    browser.fill(role("textbox", "Password"), value=web.password)
-    browser.screenshot(shots / "01-web-login.png")
-    browser.click(role("button", "Continue"))
-
-    # …then Matrix.
-    browser.wait(role("heading", "Sign in to Matrix"))
-    browser.fill(role("textbox", "Homeserver"), value=synapse.url)
-    browser.fill(role("textbox", "Username"), value=me.localpart)
-    browser.fill(role("textbox", "Password"), value=me.password)
-    browser.screenshot(shots / "02-matrix-login.png")
-    browser.click(role("button", "Sign in"))
-
-    room_button = (role("region", "Rooms"), role("button", ROOM, exact=False))
-    browser.wait(*room_button, timeout=90)
-    browser.screenshot(shots / "03-rooms.png")
-    browser.click(*room_button)
-    browser.wait(role("heading", ROOM))
+    sign_in(browser, web, synapse, me, shots)
+    open_room(browser, shots)
     browser.wait(role("region", "Timeline"), text(expected[0]))
     assert room_id in browser.url()
 
@@ -164,11 +186,8 @@ def test_log_in_chat_and_reload_mid_conversation(make_web, synapse, register_use
         "the page did not resume its websocket session"
 
     after = "msg-23 back after all that"
-    browser.fill(role("textbox", "Message"), value=after)
-    browser.press(role("textbox", "Message"), key="Enter")
+    send(browser, after)
     expected.append(after)
-    browser.wait(role("region", "Timeline"), text(after))
-    browser.wait(role("region", "Timeline"), text("Sending…"), state="hidden")
     # The whole conversation is on screen (its beginning too), so what the
     # timeline shows is everything it holds.
     browser.wait(role("region", "Timeline"), text("This is the beginning of the conversation."))
@@ -176,3 +195,39 @@ def test_log_in_chat_and_reload_mid_conversation(make_web, synapse, register_use
     assert timeline_messages(browser) == expected
     server_side = [e["content"]["body"] for e in reversed(bob.messages(room_id)) if e["type"] == "m.room.message"]
     assert server_side == expected
+
+
+def test_the_page_comes_back_after_a_backend_restart(web, synapse, register_user, browser):
+    """The backend goes away mid-conversation and comes back as a new run: the
+    page says it is reconnecting, its resume cannot work, and the fresh state
+    it gets instead brings it back to the same room with nothing lost or doubled,
+    the messages sent meanwhile included."""
+    shots = RUN_ARTIFACTS / "browser"
+    me, bob = register_user("me"), register_user("bob")
+    room_id = bob.create_room(name=ROOM, invite=[me.user_id])
+    me.join(room_id)
+    expected = ["msg-00 before the restart"]
+    bob.send_text(room_id, expected[0])
+    sign_in(browser, web, synapse, me)
+    open_room(browser)
+    browser.wait(role("region", "Timeline"), text(expected[0]))
+
+    web.stop()
+    browser.wait(role("status"), text("Reconnecting…", exact=False), timeout=30)
+    for n in (1, 2, 3):
+        expected.append(f"msg-{n:02d} while the backend was down")
+        bob.send_text(room_id, expected[-1])
+    browser.screenshot(shots / "11-backend-down.png")
+    web.start()
+
+    browser.wait(role("region", "Timeline"), text(expected[-1]), timeout=60)
+    assert room_id in browser.url()
+    expected.append("msg-04 after the restart")
+    bob.send_text(room_id, expected[-1])
+    browser.wait(role("region", "Timeline"), text(expected[-1]))
+    expected.append("msg-05 me again")
+    send(browser, expected[-1])
+    browser.wait(role("region", "Timeline"), text("This is the beginning of the conversation."))
+    browser.screenshot(shots / "12-after-restart.png")
+    assert timeline_messages(browser) == expected
+    assert browser.count(role("status"), text("Reconnecting…", exact=False)) == 0

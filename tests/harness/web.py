@@ -54,7 +54,9 @@ class WebServer:
     def start(self, timeout: float = 60, expect_exit: bool = False) -> None:
         self.profile.mkdir(parents=True, exist_ok=True)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        # A restart keeps the address, as a real deployment does, so pages
+        # and clients that were connected can come back.
+        self.port = self.port or free_port()
         args = [self.binary, "--listen", f"127.0.0.1:{self.port}", "--profile", str(self.profile),
                 "--web-username", self.username]
         env = {"TRELLIS_LOG": "info,trellis_core=debug,trellis_server=debug", **os.environ,

@@ -3,6 +3,7 @@ import { setViewingRoom } from "../notify";
 import { insideTauri } from "../rpc/tauri";
 import { OPEN_ROOM_EVENT, tellShellCloseWindow } from "../shell";
 import { useServices, useStore } from "../state/context";
+import { openRoomAction } from "../state/openRoom";
 import { unreadIn } from "../state/roomList";
 import { ConfirmHost, confirmAction, tellUser } from "./Confirm";
 import { ConnectionBanner } from "./ConnectionBanner";
@@ -55,9 +56,15 @@ export function Main() {
   const shown = useRef<string | null>(null);
   const fromHash = useRef(roomId);
   useEffect(() => {
-    if (roomId && store.rooms.has(roomId)) shown.current = roomId;
-    else if (roomId && shown.current === roomId) setRoomId(null);
-    else if (roomId && roomId === fromHash.current && store.initComplete) setRoomId(null);
+    if (!roomId) return;
+    const action = openRoomAction({
+      present: store.rooms.has(roomId),
+      shownBefore: shown.current === roomId,
+      fromAddress: roomId === fromHash.current,
+      initComplete: store.initComplete,
+    });
+    if (action === "show") shown.current = roomId;
+    else if (action === "close") setRoomId(null);
   });
 
   // The open room lives in the address, so a reload comes back to it.

@@ -14,7 +14,12 @@ export interface SendOptions {
 
 /** What the UI does to the backend; each keeps the store in step with its answer. */
 export class Actions {
-  private paginating = new Set<string>();
+  /**
+   * Room objects with a page in flight. By object, not by room ID: a
+   * clear_state (a reconnect whose resume failed) replaces every room, and
+   * the new one needs its own first page even while the old one's is out.
+   */
+  private paginating = new WeakSet<RoomState>();
   /** Rooms whose members we asked for; a clear_state makes new room objects, asked again. */
   private membersLoaded = new WeakSet<RoomState>();
   private lastMarked = new Map<string, string>();
@@ -62,8 +67,8 @@ export class Actions {
   /** One page of older history; a no-op while one is in flight or at the start. */
   async paginate(roomId: string): Promise<void> {
     const room = this.store.rooms.get(roomId);
-    if (!room || !room.hasMoreHistory || this.paginating.has(roomId)) return;
-    this.paginating.add(roomId);
+    if (!room || !room.hasMoreHistory || this.paginating.has(room)) return;
+    this.paginating.add(room);
     const generation = room.timelineGeneration;
     try {
       const page = await this.client.request("paginate", {
@@ -71,10 +76,13 @@ export class Actions {
         max_timeline_id: oldestTimelineRowid(room),
         limit: PAGE_SIZE,
       });
-      const now = this.store.rooms.get(roomId);
-      if (now && applyPage(now, page, generation, this.store.ownUserId)) this.store.changed();
+      // A page asked for below an older object's timeline says nothing about
+      // its replacement's (its has_more could end the new one's history).
+      if (this.store.rooms.get(roomId) === room && applyPage(room, page, generation, this.store.ownUserId)) {
+        this.store.changed();
+      }
     } finally {
-      this.paginating.delete(roomId);
+      this.paginating.delete(room);
     }
   }
 

@@ -29,10 +29,7 @@ export function useStore(): Store {
 /** Re-renders only when this room changes (or appears/disappears). */
 export function useRoom(roomId: string | null): RoomState | undefined {
   const { store } = useServices();
-  useSyncExternalStore(store.subscribe, () => {
-    const room = roomId ? store.rooms.get(roomId) : undefined;
-    return room ? `${roomId}:${room.version}` : "";
-  });
+  useSyncExternalStore(store.subscribe, () => store.roomSnapshot(roomId));
   return roomId ? store.rooms.get(roomId) : undefined;
 }
 

@@ -36,6 +36,8 @@ export class Store {
   /** Bumps when knownNames changes, for views that show them. */
   namesVersion = 0;
   version = 0;
+  /** Bumps when every room object is replaced (clear_state, logout). */
+  epoch = 0;
   private listeners = new Set<() => void>();
   private notifyQueued = false;
 
@@ -97,8 +99,19 @@ export class Store {
     this.changed();
   }
 
+  /**
+   * What a view of one room watches: changes with the room's version, and
+   * with its object. A room replaced by a clear_state may reach the old
+   * object's version number, and the view must still move to the new one.
+   */
+  roomSnapshot(roomId: string | null): string {
+    const room = roomId ? this.rooms.get(roomId) : undefined;
+    return room ? `${this.epoch}:${roomId}:${room.version}` : "";
+  }
+
   /** Forgets every room (clear_state, or a logout). */
   clear(): void {
+    this.epoch++;
     this.rooms.clear();
     this.invites.clear();
     this.accountData.clear();
