@@ -6,7 +6,8 @@ it sent them. Prints the figures docs/benchmarks.md keeps: the rate Synapse
 took, the backend's peak RSS and its CPU time over the run.
 
 TRELLIS_LOAD_CLIENTS, TRELLIS_LOAD_RATE and TRELLIS_LOAD_SECONDS change the
-shape for a manual run."""
+shape for a manual run. The figures also go to the run's artifacts
+(tests/artifacts/<run>/web-load.txt)."""
 
 import itertools
 import os
@@ -17,6 +18,7 @@ from urllib.parse import quote
 
 import requests
 
+from conftest import RUN_ARTIFACTS
 from test_web_protocol import wait_body, ws_login
 
 CLIENTS = int(os.environ.get("TRELLIS_LOAD_CLIENTS", "20"))
@@ -168,9 +170,12 @@ def test_twenty_clients_get_every_message_once_in_order(make_web, synapse, regis
         assert c.closed is None and not c.protocol_errors
 
     achieved = len(load.sent) / load.elapsed
-    print(f"\nweb mode load: {CLIENTS} websocket clients, {len(load.sent)} messages in {load.elapsed:.1f} s "
+    report = (f"web mode load: {CLIENTS} websocket clients, {len(load.sent)} messages in {load.elapsed:.1f} s "
           f"({achieved:.1f}/s asked {RATE:.0f}/s, {LANES} sender lanes); all delivered {drained:.1f} s after the last send\n"
           f"backend RSS: {rss_before / 1024:.1f} MiB before, peak (VmHWM) {peak_rss / 1024:.1f} MiB; "
           f"CPU (utime+stime) {cpu:.1f} s over {load.elapsed + drained:.1f} s "
           f"= {100 * cpu / (load.elapsed + drained):.0f}% of one core; Synapse's CPU {synapse_cpu:.1f} s "
           f"= {100 * synapse_cpu / (load.elapsed + drained):.0f}%; load average {os.getloadavg()[0]:.1f}")
+    # Printed for `pytest -s`, and kept with the run's artifacts for every run.
+    print("\n" + report)
+    (RUN_ARTIFACTS / "web-load.txt").write_text(report + "\n")
