@@ -1,10 +1,10 @@
 """The web mode as a person uses it (issue 6): the UI that `trellis-server
 --listen` serves, in Debian's Chromium (tests/browser/driver.mjs), against the
-test Synapse. Web login, Matrix login, the room list, a room, sending,
-receiving another user's messages, and a reload in the middle of the
-conversation while the other user keeps writing: afterwards the timeline
-holds every message exactly once, in order. Screenshots go to the run's
-artifacts under browser/."""
+test Synapse. Web login, Matrix login, the room list, a room, sending and
+receiving; then, while the other user keeps writing, a page reload, a dropped
+websocket (the page resumes) and a backend restart (the page starts over):
+after each, the timeline shows every message exactly once, in order.
+Screenshots go to the run's artifacts under browser/."""
 
 import re
 import threading

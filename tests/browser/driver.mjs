@@ -30,6 +30,9 @@ page.on("console", (msg) => {
   if (msg.type() === "error" || msg.type() === "warning") console.error(`[console.${msg.type()}] ${msg.text()}`);
 });
 page.on("pageerror", (err) => console.error(`[pageerror] ${err.message}`));
+page.on("response", (res) => {
+  if (res.status() >= 400) console.error(`[http ${res.status()}] ${res.request().method()} ${res.url()}`);
+});
 page.on("websocket", (ws) => {
   console.error(`[websocket] open ${ws.url()}`);
   ws.on("close", () => console.error(`[websocket] closed ${ws.url()}`));
