@@ -193,6 +193,7 @@ def test_log_in_chat_and_reload_mid_conversation(web, synapse, register_user, br
     browser.wait(role("region", "Timeline"), text("This is the beginning of the conversation."))
     browser.screenshot(shots / "07-after-resume.png")
     assert timeline_messages(browser) == expected
+    assert browser.texts(role("alert")) == []
     server_side = [e["content"]["body"] for e in reversed(bob.messages(room_id)) if e["type"] == "m.room.message"]
     assert server_side == expected
 
@@ -231,3 +232,9 @@ def test_the_page_comes_back_after_a_backend_restart(web, synapse, register_user
     browser.screenshot(shots / "12-after-restart.png")
     assert timeline_messages(browser) == expected
     assert browser.count(role("status"), text("Reconnecting…", exact=False)) == 0
+    # Nothing that failed while the backend was away is still shown as an error.
+    assert browser.texts(role("alert")) == []
+    # Bob's first message was unread when the room was opened: the "new
+    # messages" line stays above it, however many came after.
+    shown = browser.texts(role("region", "Timeline"))[0].lower()
+    assert shown.index("new messages") < shown.index(expected[0])

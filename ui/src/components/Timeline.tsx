@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useServices } from "../state/context";
 import { displayName } from "../state/members";
 import type { RoomState } from "../state/room";
-import { receiptsByEvent, timelineItems, withUnreadLine, type TimelineItem } from "../state/timelineItems";
+import { firstUnreadKey, receiptsByEvent, timelineItems, withUnreadLine, type TimelineItem } from "../state/timelineItems";
 import { EventTile, type TileActions } from "./EventTile";
 import { VirtualList, type VirtualListHandle } from "./VirtualList";
 import { Icon } from "./Icon";
@@ -43,7 +43,7 @@ function useWindowActive(): boolean {
 /** The room's messages, newest at the bottom, older pages loading as you scroll up. */
 export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "jumpTo"> }) {
   const { room } = props;
-  const { actions: backend, store } = useServices();
+  const { actions: backend, store, client } = useServices();
   const list = useRef<VirtualListHandle>(null);
   const actions: TileActions = useMemo(
     () => ({
@@ -58,17 +58,26 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
   const [atBottom, setAtBottom] = useState(true);
   const active = useWindowActive();
   const version = room.version;
-  // The unread count as the room was opened: the line stays put while reading.
+  // The unread count as the room was opened places the line once; it then
+  // stays above that message while reading.
   const [unreadAtOpen] = useState(() => room.meta.unread_messages);
-  const rows: Row[] = useMemo(
-    () => [{ kind: "top", key: "top" } as Row].concat(withUnreadLine(timelineItems(room), unreadAtOpen, store.ownUserId)),
-    [room, version, unreadAtOpen, store.ownUserId],
-  );
+  const unreadKey = useRef<string | undefined>(undefined);
+  const rows: Row[] = useMemo(() => {
+    const items = timelineItems(room);
+    unreadKey.current ??= firstUnreadKey(items, unreadAtOpen, store.ownUserId);
+    return [{ kind: "top", key: "top" } as Row].concat(withUnreadLine(items, unreadKey.current));
+  }, [room, version, unreadAtOpen, store.ownUserId]);
   const readers = useMemo(() => receiptsByEvent(room, store.ownUserId), [room, version, store.ownUserId]);
 
+  // Runs on every render near the top. While the backend is out of reach the
+  // banner says so, and the first render after it is back asks again; an
+  // error from then would stay on screen after the history had loaded.
   const loadOlder = useCallback(() => {
-    if (room.hasMoreHistory) backend.paginate(room.meta.room_id).catch((e: Error) => actions.error(`Could not load history: ${e.message}`));
-  }, [backend, room, actions]);
+    if (!room.hasMoreHistory || client.status.state !== "open") return;
+    backend.paginate(room.meta.room_id).catch((e: Error) => {
+      if (client.status.state === "open") actions.error(`Could not load history: ${e.message}`);
+    });
+  }, [backend, client, room, actions]);
 
   // Looking at the newest messages with the window focused counts as reading them.
   useEffect(() => {

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { DAY, T0, text } from "../test/fixtures";
 import { newRoom, mergeTimeline, putEvent } from "./room";
-import { receiptsByEvent, timelineItems, withUnreadLine } from "./timelineItems";
+import { firstUnreadKey, receiptsByEvent, timelineItems, withUnreadLine } from "./timelineItems";
 import { room } from "../test/fixtures";
 import type { Event } from "../rpc/types";
+
+function label(i: { kind: string; event?: Event }): string {
+  return i.kind === "event" ? String(i.event!.content.body) : i.kind;
+}
 
 function roomWith(events: Event[]) {
   const r = newRoom(room("!r:x"));
@@ -70,12 +74,24 @@ describe("timelineItems", () => {
       text(3, "!r:x", "mine", { sender: "@me:x" }),
       text(4, "!r:x", "new 2"),
     ]);
-    const rows = (unread: number) =>
-      withUnreadLine(timelineItems(r), unread, "@me:x").map((i) => (i.kind === "event" ? String(i.event.content.body) : i.kind));
+    const lined = (unread: number) => {
+      const items = timelineItems(r);
+      return withUnreadLine(items, firstUnreadKey(items, unread, "@me:x"));
+    };
+    const rows = (unread: number) => lined(unread).map(label);
     expect(rows(2)).toEqual(["day", "read", "unread", "new 1", "mine", "new 2"]);
     expect(rows(0)).toEqual(["day", "read", "new 1", "mine", "new 2"]);
     expect(rows(9)).toEqual(["day", "read", "new 1", "mine", "new 2"]);
-    const firstNew = withUnreadLine(timelineItems(r), 2, "@me:x")[3]!;
-    expect(firstNew).toMatchObject({ kind: "event", continuation: false });
+    expect(lined(2)[3]!).toMatchObject({ kind: "event", continuation: false });
+  });
+
+  it("keeps the new-messages line above the same message as more arrive", () => {
+    const r = roomWith([text(1, "!r:x", "read"), text(2, "!r:x", "new 1")]);
+    const key = firstUnreadKey(timelineItems(r), 1, "@me:x");
+    const later = text(3, "!r:x", "arrived while reading");
+    putEvent(r, later, "@me:x");
+    mergeTimeline(r, [{ timeline_rowid: 3, event_rowid: 3 }]);
+    expect(withUnreadLine(timelineItems(r), key).map(label)).toEqual(["day", "read", "unread", "new 1", "arrived while reading"]);
+    expect(withUnreadLine(timelineItems(r), undefined).map(label)).toEqual(["day", "read", "new 1", "arrived while reading"]);
   });
 });

@@ -78,24 +78,32 @@ export function timelineItems(room: RoomState): TimelineItem[] {
 }
 
 /**
- * Puts the "new messages" line above the last `unread` messages of others
- * (the room's unread count when it was opened); none when they are not all
- * loaded yet, rather than a line in the wrong place.
+ * The key of the first of the last `unread` messages of others (the room's
+ * unread count when it was opened): where the "new messages" line goes.
+ * Undefined when they are not all loaded yet, rather than a wrong place.
+ * Reckoned once and then kept: counted again later, the line would move
+ * down with every message that arrives while the room is open.
  */
-export function withUnreadLine(items: TimelineItem[], unread: number, ownUserId: string | undefined): TimelineItem[] {
-  if (unread <= 0) return items;
+export function firstUnreadKey(items: TimelineItem[], unread: number, ownUserId: string | undefined): string | undefined {
+  if (unread <= 0) return undefined;
   let left = unread;
   for (let i = items.length - 1; i >= 0; i--) {
     const item = items[i]!;
     if (item.kind !== "event" || item.pending || !isMessage(item.event) || item.event.sender === ownUserId) continue;
-    if (--left === 0) {
-      const at = i > 0 && items[i - 1]!.kind === "day" ? i - 1 : i;
-      // The first new message shows its sender again, below the line.
-      const first = { ...item, continuation: false };
-      return [...items.slice(0, at), { kind: "unread", key: "unread-line" }, ...items.slice(at, i), first, ...items.slice(i + 1)];
-    }
+    if (--left === 0) return item.key;
   }
-  return items;
+  return undefined;
+}
+
+/** Puts the "new messages" line above the item with this key (and above its day separator). */
+export function withUnreadLine(items: TimelineItem[], key: string | undefined): TimelineItem[] {
+  const i = key === undefined ? -1 : items.findIndex((item) => item.key === key);
+  if (i < 0) return items;
+  const item = items[i]!;
+  const at = i > 0 && items[i - 1]!.kind === "day" ? i - 1 : i;
+  // The first new message shows its sender again, below the line.
+  const first = item.kind === "event" ? { ...item, continuation: false } : item;
+  return [...items.slice(0, at), { kind: "unread", key: "unread-line" }, ...items.slice(at, i), first, ...items.slice(i + 1)];
 }
 
 /** The event an edit chain ends at, so a message shows its latest text. */
