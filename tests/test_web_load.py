@@ -3,7 +3,8 @@
 minute through Synapse (plain HTTP). Every client must get every message
 exactly once, all in the same order, each sender lane's messages in the order
 it sent them. Prints the figures docs/benchmarks.md keeps: the rate Synapse
-took, the backend's peak RSS and its CPU time over the run.
+took, the time from a send to each client's copy, the backend's peak RSS and
+its CPU time over the run.
 
 TRELLIS_LOAD_CLIENTS, TRELLIS_LOAD_RATE and TRELLIS_LOAD_SECONDS change the
 shape for a manual run. The figures also go to the run's artifacts
@@ -42,6 +43,7 @@ class PacedSender:
         self.token = user.access_token
         self.rate, self.seconds, self.lanes = rate, seconds, lanes
         self.sent: dict[int, tuple[str, int]] = {}
+        self.started: dict[int, float] = {}  # when each send was put on the wire
         self.errors: list[str] = []
         self.elapsed = 0.0
         self._next = itertools.count()
@@ -67,6 +69,7 @@ class PacedSender:
             if due - self.start >= self.seconds or now - self.start >= self.seconds:
                 return
             time.sleep(max(0.0, due - now))
+            self.started[n] = time.monotonic()
             try:
                 resp = session.put(f"{self.url}load-{n}", json={"msgtype": "m.text", "body": f"{PREFIX}{n:05d}"},
                                    timeout=30)
@@ -91,6 +94,25 @@ def received(client, room_id: str, after: int) -> list[tuple[int, str, int]]:
             if body.startswith(PREFIX):
                 out.append((row["timeline_rowid"], ev["event_id"], int(body[len(PREFIX):])))
     return out
+
+
+def delays(client, room_id: str, after: int, started: dict[int, float]) -> list[float]:
+    """Seconds from each load message's send to its arrival at this client."""
+    out = []
+    for env, at in zip(client.messages[after:], client.arrived[after:]):
+        if env["command"] != "sync_complete":
+            continue
+        room = (env["data"].get("rooms") or {}).get(room_id) or {}
+        for ev in room.get("events") or []:
+            body = ev["content"].get("body", "") if ev["type"] == "m.room.message" else ""
+            if body.startswith(PREFIX):
+                out.append(at - started[int(body[len(PREFIX):])])
+    return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -170,8 +192,11 @@ def test_twenty_clients_get_every_message_once_in_order(make_web, synapse, regis
         assert c.closed is None and not c.protocol_errors
 
     achieved = len(load.sent) / load.elapsed
+    waits = [d for c, mark in zip(clients, marks) for d in delays(c, room_id, mark, load.started)]
     report = (f"web mode load: {CLIENTS} websocket clients, {len(load.sent)} messages in {load.elapsed:.1f} s "
           f"({achieved:.1f}/s asked {RATE:.0f}/s, {LANES} sender lanes); all delivered {drained:.1f} s after the last send\n"
+          f"send to client: p50 {percentile(waits, 50):.2f} s, p95 {percentile(waits, 95):.2f} s, "
+          f"max {max(waits):.2f} s (through Synapse; {len(waits)} copies)\n"
           f"backend RSS: {rss_before / 1024:.1f} MiB before, peak (VmHWM) {peak_rss / 1024:.1f} MiB; "
           f"CPU (utime+stime) {cpu:.1f} s over {load.elapsed + drained:.1f} s "
           f"= {100 * cpu / (load.elapsed + drained):.0f}% of one core; Synapse's CPU {synapse_cpu:.1f} s "

@@ -162,6 +162,7 @@ class WsClient:
         self._ids = itertools.count(1)
         self._cond = threading.Condition()
         self.messages: list[dict] = []
+        self.arrived: list[float] = []  # time.monotonic() of each of `messages`
         self.frames: list[int] = []  # envelopes per frame, in order
         self.binary_frames = 0
         self.text_frames = 0
@@ -214,6 +215,7 @@ class WsClient:
                 self.protocol_errors.append(f"event id {rid} after {self._last_event}")
             self._last_event = rid
         self.messages.append(env)
+        self.arrived.append(time.monotonic())
 
     def send_raw(self, data: str | bytes, request_id: int | None = None) -> None:
         """Sends a frame as is; `request_id` is the id a reply may carry."""
