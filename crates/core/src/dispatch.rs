@@ -13,7 +13,7 @@ use serde_json::{Value, value::RawValue};
 use tokio::sync::{mpsc, oneshot};
 use trellis_rpc::{
     Envelope, RequestId,
-    commands::CancelRequestParams,
+    commands::{CancelRequestParams, name},
     envelope::{ERROR, RESPONSE},
 };
 
@@ -67,7 +67,7 @@ impl Connection {
                 return;
             }
         };
-        if command == "cancel" {
+        if command == name::CANCEL {
             let result = self.cancel(data.as_deref());
             self.reply(request_id, result.map(Value::Bool));
             return;
@@ -130,7 +130,7 @@ impl Connection {
 
     fn cancel(&self, data: Option<&RawValue>) -> Result<bool, String> {
         let params: CancelRequestParams =
-            handlers::params("cancel", data).map_err(|e| e.to_string())?;
+            handlers::params(name::CANCEL, data).map_err(|e| e.to_string())?;
         let sender = self
             .in_flight
             .lock()

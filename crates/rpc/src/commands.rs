@@ -1,47 +1,82 @@
 //! Params and results of the commands Trellis serves.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-/// Command names.
-pub mod name {
-    pub const GET_STATE: &str = "get_state";
-    pub const CANCEL: &str = "cancel";
-    pub const LOGIN: &str = "login";
-    pub const LOGIN_CUSTOM: &str = "login_custom";
-    pub const LOGOUT: &str = "logout";
-    pub const JOIN_ROOM: &str = "join_room";
-    pub const KNOCK_ROOM: &str = "knock_room";
-    pub const LEAVE_ROOM: &str = "leave_room";
-    pub const PAGINATE: &str = "paginate";
-    pub const GET_EVENT: &str = "get_event";
-    pub const GET_ROOM_STATE: &str = "get_room_state";
-    pub const GET_RECEIPTS: &str = "get_receipts";
-    pub const SEND_MESSAGE: &str = "send_message";
-    pub const SEND_EVENT: &str = "send_event";
-    pub const RESEND_EVENT: &str = "resend_event";
-    pub const SET_STATE: &str = "set_state";
-    pub const REDACT_EVENT: &str = "redact_event";
-    pub const MARK_READ: &str = "mark_read";
-    pub const SET_TYPING: &str = "set_typing";
-    pub const SET_MEMBERSHIP: &str = "set_membership";
-    pub const CREATE_ROOM: &str = "create_room";
-    pub const SET_ACCOUNT_DATA: &str = "set_account_data";
-    pub const GET_PROFILE: &str = "get_profile";
-    pub const SET_PROFILE_FIELD: &str = "set_profile_field";
-    pub const MUTE_ROOM: &str = "mute_room";
-    pub const GET_EVENT_CONTEXT: &str = "get_event_context";
-    pub const PAGINATE_MANUAL: &str = "paginate_manual";
-    pub const GET_RELATED_EVENTS: &str = "get_related_events";
-    pub const GET_SPECIFIC_ROOM_STATE: &str = "get_specific_room_state";
-    pub const GET_ROOM_SUMMARY: &str = "get_room_summary";
-    pub const GET_SPACE_HIERARCHY: &str = "get_space_hierarchy";
-    pub const GET_MUTUAL_ROOMS: &str = "get_mutual_rooms";
-    pub const GET_MEDIA_CONFIG: &str = "get_media_config";
-    pub const GET_TURN_SERVERS: &str = "get_turn_servers";
-    pub const REQUEST_OPENID_TOKEN: &str = "request_openid_token";
-    pub const CALCULATE_ROOM_ID: &str = "calculate_room_id";
+use crate::events::ClientState;
+use crate::homeserver::{
+    Hierarchy, MediaConfig, MutualRooms, OpenIdToken, RoomSummary, TurnServer,
+};
+use crate::model::{Event, JsonObject, Receipt};
+
+/// The command table, written once: the dispatcher matches on the
+/// `name::*` constants it defines, and the TypeScript generator
+/// (`tests/generated_types.rs`) reads each command's params and result types
+/// from it. Handlers answer JSON values, so the result types are what each
+/// handler promises; the generated types hold the UI to them.
+macro_rules! commands {
+    ($($(#[$doc:meta])* $konst:ident = $name:literal: $params:ty => $result:ty,)*) => {
+        /// Command names.
+        pub mod name {
+            $($(#[$doc])* pub const $konst: &str = $name;)*
+        }
+        // Names every type so the compiler checks it exists; evaluated at
+        // compile time, nothing of it reaches the binary.
+        const _: () = {
+            $(let _: Option<fn($params) -> $result> = None;)*
+        };
+    };
 }
+
+commands! {
+    GET_STATE = "get_state": NoParams => ClientState,
+    CANCEL = "cancel": CancelRequestParams => bool,
+    LOGIN = "login": LoginParams => bool,
+    LOGIN_CUSTOM = "login_custom": LoginCustomParams => bool,
+    LOGOUT = "logout": NoParams => bool,
+    JOIN_ROOM = "join_room": JoinRoomParams => JoinRoomResponse,
+    KNOCK_ROOM = "knock_room": JoinRoomParams => JoinRoomResponse,
+    LEAVE_ROOM = "leave_room": LeaveRoomParams => bool,
+    PAGINATE = "paginate": PaginateParams => PaginationResponse,
+    GET_EVENT = "get_event": GetEventParams => Event,
+    GET_ROOM_STATE = "get_room_state": GetRoomStateParams => Vec<Event>,
+    GET_RECEIPTS = "get_receipts": GetReceiptsParams => BTreeMap<String, Vec<Receipt>>,
+    SEND_MESSAGE = "send_message": SendMessageParams => Event,
+    SEND_EVENT = "send_event": SendEventParams => Event,
+    RESEND_EVENT = "resend_event": ResendEventParams => Event,
+    /// Answers the new state event's ID.
+    SET_STATE = "set_state": SetStateParams => String,
+    REDACT_EVENT = "redact_event": RedactEventParams => RedactEventResponse,
+    MARK_READ = "mark_read": MarkReadParams => bool,
+    SET_TYPING = "set_typing": SetTypingParams => bool,
+    SET_MEMBERSHIP = "set_membership": SetMembershipParams => bool,
+    /// The spec's `ReqCreateRoom` fields, checked and passed to the homeserver.
+    CREATE_ROOM = "create_room": JsonObject => CreateRoomResponse,
+    SET_ACCOUNT_DATA = "set_account_data": SetAccountDataParams => bool,
+    /// Answers the profile as the homeserver gave it.
+    GET_PROFILE = "get_profile": GetProfileParams => JsonObject,
+    SET_PROFILE_FIELD = "set_profile_field": SetProfileFieldParams => bool,
+    /// Answers the previous mute state.
+    MUTE_ROOM = "mute_room": MuteRoomParams => bool,
+    GET_EVENT_CONTEXT = "get_event_context": GetEventContextParams => EventContextResponse,
+    PAGINATE_MANUAL = "paginate_manual": PaginateManualParams => ManualPaginationResponse,
+    GET_RELATED_EVENTS = "get_related_events": GetRelatedEventsParams => Vec<Event>,
+    GET_SPECIFIC_ROOM_STATE = "get_specific_room_state": GetSpecificRoomStateParams => Vec<Event>,
+    GET_ROOM_SUMMARY = "get_room_summary": GetRoomSummaryParams => RoomSummary,
+    GET_SPACE_HIERARCHY = "get_space_hierarchy": GetHierarchyParams => Hierarchy,
+    GET_MUTUAL_ROOMS = "get_mutual_rooms": GetMutualRoomsParams => MutualRooms,
+    GET_MEDIA_CONFIG = "get_media_config": NoParams => MediaConfig,
+    GET_TURN_SERVERS = "get_turn_servers": NoParams => TurnServer,
+    REQUEST_OPENID_TOKEN = "request_openid_token": NoParams => OpenIdToken,
+    /// Answers the room ID.
+    CALCULATE_ROOM_ID = "calculate_room_id": CalculateRoomIdParams => String,
+}
+
+/// The data of commands that take none: an empty object.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct NoParams {}
 
 /// `cancel`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -101,6 +136,12 @@ pub struct JoinRoomParams {
 /// `mautrix.RespJoinRoom`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct JoinRoomResponse {
+    pub room_id: String,
+}
+
+/// `mautrix.RespCreateRoom`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CreateRoomResponse {
     pub room_id: String,
 }
 
@@ -167,9 +208,9 @@ pub struct GetReceiptsParams {
 pub struct SendMessageParams {
     pub room_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_content: Option<serde_json::Map<String, serde_json::Value>>,
+    pub base_content: Option<JsonObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+    pub extra: Option<JsonObject>,
     #[serde(default)]
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,6 +265,12 @@ pub struct RedactEventParams {
     pub event_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// `mautrix.RespSendEvent`, the result of `redact_event`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RedactEventResponse {
+    pub event_id: String,
 }
 
 /// `mark_read`: moves a receipt (m.read, m.read.private) or the read

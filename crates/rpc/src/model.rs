@@ -5,6 +5,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+/// A JSON object passed through as it is. Raw JSON fields
+/// (`Box<RawValue>`) hold one too: event content, unsigned data, request
+/// bodies, which the Matrix spec makes objects.
+pub type JsonObject = serde_json::Map<String, serde_json::Value>;
+
 pub type EventRowId = i64;
 pub type TimelineRowId = i64;
 

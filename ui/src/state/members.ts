@@ -1,4 +1,4 @@
-import type { Event, InvitedRoom, StrippedStateEvent } from "../rpc/types";
+import type { Event, InvitedRoom, JsonObject } from "../rpc/types";
 import { stateEvent, type RoomState } from "./room";
 
 export interface Member {
@@ -80,8 +80,15 @@ export interface InviteInfo {
 
 /** What an invite's (untrusted) stripped state says about the room. */
 export function inviteInfo(invite: InvitedRoom, ownUserId: string | undefined): InviteInfo {
-  const find = (type: string, key = ""): StrippedStateEvent | undefined =>
-    invite.invite_state.find((e) => e.type === type && (e.state_key ?? "") === key);
+  // The backend passes invite_state on as the homeserver sent it, so even
+  // `content` may be missing.
+  const find = (type: string, key = ""): { sender: string | undefined; content: JsonObject } | undefined => {
+    const ev = invite.invite_state.find((e) => e.type === type && (e.state_key ?? "") === key);
+    if (!ev) return undefined;
+    const content = ev.content;
+    const isObject = typeof content === "object" && content !== null && !Array.isArray(content);
+    return { sender: str(ev.sender), content: isObject ? (content as JsonObject) : {} };
+  };
   const own = ownUserId ? find("m.room.member", ownUserId) : undefined;
   const inviter = own?.sender;
   const inviterEv = inviter ? find("m.room.member", inviter) : undefined;

@@ -21,11 +21,11 @@ use matrix_sdk::ruma::{
     push::{NewPushRule, NewSimplePushRule, RuleKind},
     serde::Raw,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 use trellis_rpc::{
     commands::{
-        JoinRoomParams, JoinRoomResponse, LeaveRoomParams, MarkReadParams, MuteRoomParams,
-        SetMembershipParams, SetTypingParams,
+        CreateRoomResponse, JoinRoomParams, JoinRoomResponse, LeaveRoomParams, MarkReadParams,
+        MuteRoomParams, SetMembershipParams, SetTypingParams,
     },
     events::{SyncComplete, SyncRoom, name},
     model::Receipt,
@@ -182,7 +182,9 @@ pub async fn create_room(backend: &Backend, data: Value) -> Result<Value, CoreEr
     // Through matrix-sdk's create_room, so the room is known at once and a
     // command about it right after does not race the next sync.
     let room = client.create_room(request).await?;
-    Ok(json!({"room_id": room.room_id().to_string()}))
+    to_value(&CreateRoomResponse {
+        room_id: room.room_id().to_string(),
+    })
 }
 
 pub async fn mark_read(backend: &Backend, p: MarkReadParams) -> Result<Value, CoreError> {

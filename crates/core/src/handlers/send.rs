@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 use trellis_rpc::commands::{
-    RedactEventParams, ResendEventParams, SendEventParams, SendMessageParams, SetStateParams,
+    RedactEventParams, RedactEventResponse, ResendEventParams, SendEventParams, SendMessageParams,
+    SetStateParams,
 };
 
 use super::{event_id, to_value};
@@ -170,5 +171,7 @@ pub async fn redact_event(backend: &Backend, p: RedactEventParams) -> Result<Val
     let eid = event_id(&p.event_id)?;
     let room = Backend::joined_room(&client, &p.room_id)?;
     let resp = room.redact(&eid, p.reason.as_deref(), None).await?;
-    Ok(json!({"event_id": resp.event_id.to_string()}))
+    to_value(&RedactEventResponse {
+        event_id: resp.event_id.to_string(),
+    })
 }

@@ -1,0 +1,684 @@
+// Generated from crates/rpc/src by crates/rpc/tests/generated_types.rs.
+// Do not edit: change the Rust types, then run
+// TRELLIS_WRITE_TYPES=1 cargo test -p trellis-rpc --test generated_types
+
+// --- commands.rs ---
+
+/** Params and result of each command, by name. */
+export interface Commands {
+  get_state: [NoParams, ClientState];
+  cancel: [CancelRequestParams, boolean];
+  login: [LoginParams, boolean];
+  login_custom: [LoginCustomParams, boolean];
+  logout: [NoParams, boolean];
+  join_room: [JoinRoomParams, JoinRoomResponse];
+  knock_room: [JoinRoomParams, JoinRoomResponse];
+  leave_room: [LeaveRoomParams, boolean];
+  paginate: [PaginateParams, PaginationResponse];
+  get_event: [GetEventParams, Event];
+  get_room_state: [GetRoomStateParams, Event[]];
+  get_receipts: [GetReceiptsParams, Record<string, Receipt[]>];
+  send_message: [SendMessageParams, Event];
+  send_event: [SendEventParams, Event];
+  resend_event: [ResendEventParams, Event];
+  /** Answers the new state event's ID. */
+  set_state: [SetStateParams, string];
+  redact_event: [RedactEventParams, RedactEventResponse];
+  mark_read: [MarkReadParams, boolean];
+  set_typing: [SetTypingParams, boolean];
+  set_membership: [SetMembershipParams, boolean];
+  /** The spec's `ReqCreateRoom` fields, checked and passed to the homeserver. */
+  create_room: [JsonObject, CreateRoomResponse];
+  set_account_data: [SetAccountDataParams, boolean];
+  /** Answers the profile as the homeserver gave it. */
+  get_profile: [GetProfileParams, JsonObject];
+  set_profile_field: [SetProfileFieldParams, boolean];
+  /** Answers the previous mute state. */
+  mute_room: [MuteRoomParams, boolean];
+  get_event_context: [GetEventContextParams, EventContextResponse];
+  paginate_manual: [PaginateManualParams, ManualPaginationResponse];
+  get_related_events: [GetRelatedEventsParams, Event[]];
+  get_specific_room_state: [GetSpecificRoomStateParams, Event[]];
+  get_room_summary: [GetRoomSummaryParams, RoomSummary];
+  get_space_hierarchy: [GetHierarchyParams, Hierarchy];
+  get_mutual_rooms: [GetMutualRoomsParams, MutualRooms];
+  get_media_config: [NoParams, MediaConfig];
+  get_turn_servers: [NoParams, TurnServer];
+  request_openid_token: [NoParams, OpenIdToken];
+  /** Answers the room ID. */
+  calculate_room_id: [CalculateRoomIdParams, string];
+}
+
+/** The data of commands that take none: an empty object. */
+export type NoParams = Record<string, never>;
+
+/** `cancel`. */
+export interface CancelRequestParams {
+  request_id: number;
+  reason?: string | null;
+}
+
+/**
+ * `login`: the homeserver may be a URL or a bare server name, the username a
+ * localpart or a full user ID.
+ */
+export interface LoginParams {
+  homeserver_url: string;
+  username: string;
+  password: string;
+}
+
+/** `login_custom`: a raw `/login` request body, sent as it is. */
+export interface LoginCustomParams {
+  homeserver_url: string;
+  request: JsonObject;
+}
+
+/** `join_room` and `knock_room`. */
+export interface JoinRoomParams {
+  room_id_or_alias: string;
+  via?: string[];
+  reason?: string | null;
+  from_invite?: boolean;
+}
+
+/** `mautrix.RespJoinRoom`. */
+export interface JoinRoomResponse {
+  room_id: string;
+}
+
+/** `mautrix.RespCreateRoom`. */
+export interface CreateRoomResponse {
+  room_id: string;
+}
+
+/** `leave_room`. */
+export interface LeaveRoomParams {
+  room_id: string;
+  reason?: string | null;
+}
+
+/** `paginate`. */
+export interface PaginateParams {
+  room_id: string;
+  max_timeline_id?: number;
+  limit: number;
+  reset?: boolean;
+}
+
+/** The result of `paginate`: newest first. */
+export interface PaginationResponse {
+  events: Event[];
+  /** Events the page refers to (reply targets) that are not in it. */
+  related_events: Event[];
+  receipts: Record<string, Receipt[]>;
+  has_more: boolean;
+  from_server: boolean;
+}
+
+/** `get_event`. */
+export interface GetEventParams {
+  room_id: string;
+  event_id: string;
+  unredact?: boolean;
+}
+
+/** `get_room_state`. */
+export interface GetRoomStateParams {
+  room_id: string;
+  refetch?: boolean;
+  fetch_members?: boolean;
+  include_members?: boolean;
+}
+
+/** `get_receipts`: the receipts on each of the given events. */
+export interface GetReceiptsParams {
+  room_id: string;
+  event_ids: string[];
+}
+
+/** `send_message`: text is markdown unless base_content says otherwise. */
+export interface SendMessageParams {
+  room_id: string;
+  base_content?: JsonObject | null;
+  extra?: JsonObject | null;
+  text?: string;
+  relates_to?: unknown;
+  mentions?: Mentions | null;
+}
+
+/** `m.mentions`. */
+export interface Mentions {
+  user_ids?: string[];
+  room?: boolean;
+}
+
+/** `send_event`. */
+export interface SendEventParams {
+  room_id: string;
+  type: string;
+  content: JsonObject;
+  disable_encryption?: boolean;
+  synchronous?: boolean;
+}
+
+/** `resend_event`. */
+export interface ResendEventParams {
+  transaction_id: string;
+}
+
+/** `set_state`: returns the new event's ID. */
+export interface SetStateParams {
+  room_id: string;
+  type: string;
+  state_key?: string;
+  content: JsonObject;
+}
+
+/** `redact_event`. */
+export interface RedactEventParams {
+  room_id: string;
+  event_id: string;
+  reason?: string | null;
+}
+
+/** `mautrix.RespSendEvent`, the result of `redact_event`. */
+export interface RedactEventResponse {
+  event_id: string;
+}
+
+/**
+ * `mark_read`: moves a receipt (m.read, m.read.private) or the read
+ * marker (m.fully_read) to an event.
+ */
+export interface MarkReadParams {
+  room_id: string;
+  event_id: string;
+  receipt_type: string;
+}
+
+/** `set_typing`: timeout in milliseconds; 0 stops typing. */
+export interface SetTypingParams {
+  room_id: string;
+  timeout?: number;
+}
+
+/** `set_membership`: invite, kick, ban or unban. */
+export interface SetMembershipParams {
+  action: string;
+  room_id: string;
+  user_id: string;
+  reason?: string | null;
+  msc4293_redact_events?: boolean;
+}
+
+/** `set_account_data`: room data when room_id is set. */
+export interface SetAccountDataParams {
+  room_id?: string | null;
+  type: string;
+  content: JsonObject;
+}
+
+/** `get_profile`. */
+export interface GetProfileParams {
+  user_id: string;
+}
+
+/** `set_profile_field`. */
+export interface SetProfileFieldParams {
+  field: string;
+  value?: unknown;
+}
+
+/** `mute_room`: answers the previous mute state. */
+export interface MuteRoomParams {
+  room_id: string;
+  muted: boolean;
+}
+
+/**
+ * `get_event_context`: `limit` events around the event (the homeserver's
+ * default when 0).
+ */
+export interface GetEventContextParams {
+  room_id: string;
+  event_id: string;
+  limit?: number;
+}
+
+/**
+ * The result of `get_event_context`: `before` newest first and `after`
+ * oldest first, as the homeserver's `/context` orders them.
+ */
+export interface EventContextResponse {
+  end: string;
+  start: string;
+  before: Event[];
+  event: Event;
+  after: Event[];
+}
+
+/**
+ * `paginate_manual`: `/messages` from a token, or a thread's events
+ * (`/relations/{thread_root}/m.thread`) when `thread_root` is set.
+ */
+export interface PaginateManualParams {
+  room_id: string;
+  thread_root?: string | null;
+  since?: string | null;
+  /** `b` (backwards) or `f` (forwards). */
+  direction: string;
+  limit: number;
+}
+
+/** The result of `paginate_manual`, in the order the homeserver gave. */
+export interface ManualPaginationResponse {
+  events: Event[];
+  next_batch?: string;
+}
+
+/**
+ * `get_related_events`: stored events relating to one; all relation types
+ * when `relation_type` is empty.
+ */
+export interface GetRelatedEventsParams {
+  room_id: string;
+  event_id: string;
+  relation_type?: string;
+}
+
+/** `get_specific_room_state`. */
+export interface GetSpecificRoomStateParams {
+  keys: RoomStateGuid[];
+}
+
+/** One state event's address (`database.RoomStateGUID`). */
+export interface RoomStateGuid {
+  room_id: string;
+  type: string;
+  state_key?: string;
+}
+
+/** `get_room_summary`. */
+export interface GetRoomSummaryParams {
+  room_id_or_alias: string;
+  via?: string[];
+}
+
+/** `get_space_hierarchy`. */
+export interface GetHierarchyParams {
+  room_id: string;
+  from?: string | null;
+  limit?: number;
+  max_depth?: number | null;
+  suggested_only?: boolean;
+}
+
+/** `get_mutual_rooms`. */
+export interface GetMutualRoomsParams {
+  user_id: string;
+  next_batch?: string | null;
+}
+
+/**
+ * `calculate_room_id`: the ID a v12+ room gets when its create event has
+ * this content and timestamp and we send it.
+ */
+export interface CalculateRoomIdParams {
+  timestamp: number;
+  content: JsonObject;
+}
+
+// --- envelope.rs ---
+
+/** Request ids count up from the frontend; backend events count down from -1. */
+export type RequestId = number;
+
+/** What a transport sends out: a reply to a request or a backend event. */
+export interface Envelope<T = unknown> {
+  command: string;
+  request_id: RequestId;
+  data: T;
+}
+
+/**
+ * An incoming request as read off the wire. `data` stays raw until the
+ * command's handler knows which type to parse it into.
+ */
+export interface IncomingRequest {
+  command: string;
+  /** Absent (or 0) means "don't reply" as the spec says. */
+  request_id?: RequestId;
+  data?: JsonObject | null;
+}
+
+/** The reply command names of the spec. */
+export const RESPONSE = "response";
+
+export const ERROR = "error";
+
+// --- events.rs ---
+
+/** The payload of each backend event, by name. */
+export interface BackendEvents {
+  sync_complete: SyncComplete;
+  sync_status: SyncStatus;
+  /** Not sent yet: the backend does not retry failed decryptions. */
+  events_decrypted: EventsDecrypted;
+  typing: Typing;
+  send_complete: SendComplete;
+  client_state: ClientState;
+  init_complete: InitComplete;
+  run_id: RunData;
+  /** Websocket only: a short-lived token for media fetches without the cookie. */
+  image_auth_token: string;
+}
+
+/**
+ * `sync_complete`. Every field the spec lists is always sent, empty or
+ * not, so frontends need no presence checks.
+ */
+export interface SyncComplete {
+  since?: string;
+  clear_state: boolean;
+  account_data: Record<string, AccountData>;
+  rooms: Record<string, SyncRoom>;
+  left_rooms: string[];
+  invited_rooms: InvitedRoom[];
+  space_edges: Record<string, SpaceEdge[]>;
+  /** `null` leaves the frontend's list as it is; a list replaces it. */
+  top_level_spaces: string[] | null;
+}
+
+/** One room's part of a `sync_complete`. */
+export interface SyncRoom {
+  meta?: Room;
+  timeline: TimelineRowTuple[];
+  reset: boolean;
+  state: Record<string, Record<string, EventRowId>>;
+  account_data: Record<string, AccountData>;
+  events: Event[];
+  receipts: Record<string, Receipt[]>;
+  dismiss_notifications: boolean;
+  notifications: SyncNotification[];
+}
+
+/** An event the push rules say should notify. */
+export interface SyncNotification {
+  event_rowid: EventRowId;
+  sound: boolean;
+  highlight: boolean;
+}
+
+/** `sync_status.type`. */
+export type SyncStatusType = "ok" | "waiting" | "erroring" | "permanently-failed";
+
+/** `sync_status`. */
+export interface SyncStatus {
+  type: SyncStatusType;
+  error?: string;
+  error_count: number;
+  last_sync?: number;
+}
+
+/** `client_state.verification_state`. */
+export interface VerificationState {
+  is_verified: boolean;
+  state_checked: boolean;
+  has_cross_signing: boolean;
+  has_ssss: boolean;
+}
+
+/** `client_state`, also the result of `get_state`. */
+export interface ClientState {
+  is_initialized: boolean;
+  is_logged_in: boolean;
+  is_verified: boolean;
+  verification_state: VerificationState;
+  user_id?: string;
+  device_id?: string;
+  homeserver_url?: string;
+  displayname?: string;
+  avatar_url?: string;
+}
+
+/** `run_id`. */
+export interface RunData {
+  run_id: string;
+  etag: string;
+  vapid_key: string;
+}
+
+/** `init_complete` carries an empty object. */
+export type InitComplete = Record<string, never>;
+
+/** `typing`: the users typing in a room right now. */
+export interface Typing {
+  room_id: string;
+  user_ids: string[];
+}
+
+/** `send_complete`. */
+export interface SendComplete {
+  event: Event;
+  error: string | null;
+}
+
+/** `events_decrypted`: events that failed to decrypt at first and now have. */
+export interface EventsDecrypted {
+  room_id: string;
+  preview_event_rowid?: EventRowId;
+  events: Event[];
+}
+
+// --- homeserver.rs ---
+
+/**
+ * What the room directory, summaries and hierarchies say about a room
+ * (`mautrix.PublicRoomInfo`).
+ */
+export interface PublicRoomInfo {
+  room_id: string;
+  avatar_url?: string;
+  canonical_alias?: string;
+  guest_can_join: boolean;
+  join_rule?: string;
+  name?: string;
+  num_joined_members: number;
+  room_type: string;
+  topic?: string;
+  world_readable: boolean;
+  room_version?: string;
+  encryption?: string;
+  allowed_room_ids?: string[];
+}
+
+/** `get_room_summary`. */
+export interface RoomSummary extends PublicRoomInfo {
+  /** Our membership; `leave` when the homeserver does not know the room. */
+  membership?: string;
+}
+
+/** `get_space_hierarchy`. */
+export interface Hierarchy {
+  next_batch?: string;
+  rooms: ChildRoomsChunk[];
+}
+
+/** One room of a space hierarchy with its `m.space.child` events. */
+export interface ChildRoomsChunk extends PublicRoomInfo {
+  /** Plain JSON: a flattened struct cannot hold raw values. */
+  children_state: unknown[];
+}
+
+/** `get_mutual_rooms`. */
+export interface MutualRooms {
+  joined: string[];
+  next_batch?: string;
+  count?: number;
+}
+
+/** `get_media_config`. */
+export interface MediaConfig {
+  "m.upload.size"?: number;
+}
+
+/**
+ * `get_turn_servers`. A homeserver without TURN answers `{}`, which
+ * arrives as empty fields (no `uris`).
+ */
+export interface TurnServer {
+  username: string;
+  password: string;
+  ttl: number;
+  uris: string[];
+}
+
+/** `request_openid_token`. */
+export interface OpenIdToken {
+  access_token: string;
+  expires_in: number;
+  matrix_server_name: string;
+  token_type: string;
+}
+
+// --- model.rs ---
+
+/**
+ * A JSON object passed through as it is. Raw JSON fields
+ * (`Box<RawValue>`) hold one too: event content, unsigned data, request
+ * bodies, which the Matrix spec makes objects.
+ */
+export type JsonObject = Record<string, unknown>;
+
+export type EventRowId = number;
+
+export type TimelineRowId = number;
+
+/** Unread bitmask of an event: which counters it raises. */
+export const UnreadType = {
+  Normal: 1,
+  Notify: 2,
+  Highlight: 4,
+  Sound: 8,
+} as const;
+
+/** `database.Event`. */
+export interface Event {
+  rowid: EventRowId;
+  timeline_rowid: TimelineRowId;
+  room_id: string;
+  event_id: string;
+  sender: string;
+  type: string;
+  state_key?: string;
+  timestamp: number;
+  content: JsonObject;
+  decrypted?: JsonObject;
+  decrypted_type?: string;
+  unsigned?: JsonObject;
+  local_content?: LocalContent;
+  transaction_id?: string;
+  redacted_by?: string;
+  relates_to?: string;
+  relation_type?: string;
+  decryption_error?: string;
+  send_error?: string;
+  reactions?: Record<string, number>;
+  last_edit_rowid?: EventRowId;
+  unread_type?: number;
+  sticky_duration_ms?: number;
+}
+
+/** `database.LocalContent`: what the backend derived from an event's content. */
+export interface LocalContent {
+  sanitized_html?: string;
+  html_version?: number;
+  was_plaintext?: boolean;
+  big_emoji?: boolean;
+  has_math?: boolean;
+  edit_source?: string;
+  reply_fallback_removed?: boolean;
+  push_rule_id?: string;
+}
+
+/** How good a room's name is, in gomuks's order. */
+export const NameQuality = {
+  Nil: 0,
+  Participants: 1,
+  CanonicalAlias: 2,
+  Explicit: 3,
+} as const;
+
+/** `database.Room`: a joined room's metadata as the room list needs it. */
+export interface Room {
+  room_id: string;
+  creation_content?: JsonObject;
+  tombstone?: JsonObject;
+  name?: string;
+  name_quality: number;
+  avatar?: string;
+  explicit_avatar: boolean;
+  dm_user_id?: string;
+  topic?: string;
+  canonical_alias?: string;
+  lazy_load_summary?: LazyLoadSummary;
+  encryption_event?: JsonObject;
+  has_member_list: boolean;
+  preview_event_rowid: EventRowId;
+  sorting_timestamp: number;
+  unread_highlights: number;
+  unread_notifications: number;
+  unread_messages: number;
+  marked_unread?: boolean;
+}
+
+/** The `summary` block of a sync room (heroes and member counts). */
+export interface LazyLoadSummary {
+  "m.heroes"?: string[];
+  "m.joined_member_count"?: number;
+  "m.invited_member_count"?: number;
+}
+
+/** `database.TimelineRowTuple`. */
+export interface TimelineRowTuple {
+  timeline_rowid: TimelineRowId;
+  event_rowid: EventRowId;
+}
+
+/** `database.Receipt`. */
+export interface Receipt {
+  room_id?: string;
+  user_id: string;
+  receipt_type: string;
+  thread_id?: string;
+  event_id: string;
+  timestamp: number;
+}
+
+/** `database.AccountData`, global or per room. */
+export interface AccountData {
+  user_id: string;
+  room_id?: string;
+  type: string;
+  content: JsonObject;
+}
+
+/** `database.InvitedRoom`. */
+export interface InvitedRoom {
+  room_id: string;
+  created_at: number;
+  /** Stripped state events, passed through as the homeserver sent them. */
+  invite_state: JsonObject[];
+}
+
+/** `database.SpaceEdge`. */
+export interface SpaceEdge {
+  space_id?: string;
+  child_id: string;
+  child_event_rowid?: EventRowId;
+  order?: string;
+  suggested?: boolean;
+  parent_event_rowid?: EventRowId;
+  canonical?: boolean;
+}
