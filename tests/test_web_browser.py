@@ -238,3 +238,36 @@ def test_the_page_comes_back_after_a_backend_restart(web, synapse, register_user
     # messages" line stays above it, however many came after.
     shown = browser.texts(role("region", "Timeline"))[0].lower()
     assert shown.index("new messages") < shown.index(expected[0])
+
+
+def test_a_room_opened_while_reconnecting_loads_once_back(web, synapse, register_user, browser):
+    """Opening a room while the websocket is down (its requests cannot go out)
+    loads it when the connection is back, without a stale error."""
+    shots = RUN_ARTIFACTS / "browser"
+    me, bob = register_user("me"), register_user("bob")
+    room_id = bob.create_room(name=ROOM, invite=[me.user_id])
+    me.join(room_id)
+    bob.send_text(room_id, "msg-00 in the first room")
+    side_id = bob.create_room(name="Side room", invite=[me.user_id])
+    me.join(side_id)
+    side = [f"msg-{n:02d} in the side room" for n in range(1, 6)]
+    for body in side:
+        bob.send_text(side_id, body)
+    browser.route_websockets()
+    sign_in(browser, web, synapse, me)
+    open_room(browser)
+    browser.wait(role("region", "Timeline"), text("msg-00 in the first room"))
+
+    assert browser.drop_websockets(hold=4) == 1
+    browser.wait(role("status"), text("Reconnecting…", exact=False), timeout=3)
+    browser.click(role("region", "Rooms"), role("button", "Side room", exact=False))
+    browser.wait(role("heading", "Side room"))
+    browser.screenshot(shots / "21-opened-while-reconnecting.png")
+    assert browser.count(role("region", "Rooms"), role("button", "5 unread", exact=False)) == 1
+
+    browser.wait(role("region", "Timeline"), text("This is the beginning of the conversation."), timeout=60)
+    browser.screenshot(shots / "22-loaded-once-back.png")
+    assert timeline_messages(browser) == side
+    assert browser.texts(role("alert")) == []
+    # Seen, so read: its receipt, which could not go out before, goes out now.
+    browser.wait(role("region", "Rooms"), role("button", "5 unread", exact=False), state="hidden", timeout=30)

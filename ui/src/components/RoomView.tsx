@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Event } from "../rpc/types";
-import { useRoom, useServices } from "../state/context";
+import { useConnectionStatus, useRoom, useServices } from "../state/context";
 import { roomName } from "../state/members";
 import { Avatar } from "./Avatar";
 import { Composer, type ComposerMode } from "./Composer";
@@ -13,17 +13,23 @@ import { Icon } from "./Icon";
 export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string): void; onBack(): void }) {
   const { roomId, onOpenRoom } = props;
   const room = useRoom(roomId);
-  const { store, actions: backend } = useServices();
+  const { store, actions: backend, client } = useServices();
+  const online = useConnectionStatus().state === "open";
   const [mode, setMode] = useState<ComposerMode>({ kind: "normal" });
   const [panel, setPanel] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const showError = useCallback((m: string) => setError(m), []);
 
-  // Members and a first page, again after a clear_state replaced the room's object.
+  // Members and a first page, again after a clear_state replaced the room's
+  // object, and when the connection is back (a room opened while it was down
+  // could not ask; the banner said why, so no error for that).
   useEffect(() => {
-    if (room) backend.openRoom(roomId).catch((e: Error) => showError(`Could not load the room: ${e.message}`));
-  }, [room, roomId, backend, showError]);
+    if (!room || !online) return;
+    backend.openRoom(roomId).catch((e: Error) => {
+      if (client.status.state === "open") showError(`Could not load the room: ${e.message}`);
+    });
+  }, [room, roomId, backend, client, showError, online]);
   const actions: Omit<TileActions, "jumpTo"> = useMemo(
     () => ({
       reply: (event: Event) => setMode({ kind: "reply", event }),

@@ -10,11 +10,13 @@ import { Store } from "./store";
 class HeldTransport implements Transport {
   sent: Envelope[] = [];
   handlers!: TransportHandlers;
+  connected = true;
   connect(h: TransportHandlers) {
     this.handlers = h;
     h.status({ state: "open" });
   }
   send(e: Envelope) {
+    if (!this.connected) return false;
     this.sent.push(e);
     return true;
   }
@@ -77,6 +79,23 @@ describe("paginate across a clear_state", () => {
     store.applySync(appended(R, [], room(R)));
     void actions.paginate(R);
     void actions.paginate(R);
+    expect(t.sent).toHaveLength(1);
+  });
+});
+
+describe("markRead", () => {
+  it("tries again after a receipt that could not go out", async () => {
+    const { t, store, actions } = setup();
+    store.applySync(appended(R, [text(7, R, "unread", { event_id: "$last" })], room(R, { unread_messages: 1 })));
+    const r = store.rooms.get(R)!;
+    t.connected = false;
+    await expect(actions.markRead(r)).rejects.toThrow(/not connected/);
+    t.connected = true;
+    void actions.markRead(r);
+    expect(t.sent.map((e) => e.command)).toEqual(["mark_read"]);
+    expect(t.sent[0]!.data).toMatchObject({ room_id: R, event_id: "$last" });
+    // Sent once: asking again for the same event does nothing.
+    void actions.markRead(r);
     expect(t.sent).toHaveLength(1);
   });
 });

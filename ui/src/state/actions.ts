@@ -42,7 +42,8 @@ export class Actions {
   async openRoom(roomId: string): Promise<void> {
     const room = this.store.rooms.get(roomId);
     if (!room) return;
-    if (room.timeline.length < PAGE_SIZE && room.hasMoreHistory) void this.paginate(roomId);
+    // Not awaited; if it fails, the timeline asks again as it renders near its top.
+    if (room.timeline.length < PAGE_SIZE && room.hasMoreHistory) this.paginate(roomId).catch(() => {});
     if (!this.membersLoaded.has(room)) {
       this.membersLoaded.add(room);
       try {
@@ -141,7 +142,13 @@ export class Actions {
     if (this.lastMarked.get(roomId) === last.event_id) return;
     if (!unread && room.receipts.get(me)?.event_id === last.event_id) return;
     this.lastMarked.set(roomId, last.event_id);
-    await this.client.request("mark_read", { room_id: roomId, event_id: last.event_id, receipt_type: "m.read" });
+    try {
+      await this.client.request("mark_read", { room_id: roomId, event_id: last.event_id, receipt_type: "m.read" });
+    } catch (err) {
+      // Not marked after all (say, the connection was down): the next try must go out.
+      if (this.lastMarked.get(roomId) === last.event_id) this.lastMarked.delete(roomId);
+      throw err;
+    }
   }
 
   /** Typing notices, refreshed at most every few seconds while typing. */
