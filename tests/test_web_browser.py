@@ -3,7 +3,8 @@
 test Synapse. Web login, Matrix login, the room list, a room, sending and
 receiving; then, while the other user keeps writing, a page reload, a dropped
 websocket (the page resumes) and a backend restart (the page starts over):
-after each, the timeline shows every message exactly once, in order.
+after each, the timeline shows every message exactly once, in order. And a
+room opened while the websocket is down loads, and is read, once it is back.
 Screenshots go to the run's artifacts under browser/."""
 
 import re
