@@ -6,7 +6,9 @@
 //!
 //! cargo bench -p trellis-core --bench room_open
 
-use std::{collections::HashMap, time::Instant};
+mod support;
+
+use std::time::Instant;
 
 use matrix_sdk::{
     ruma::{OwnedRoomId, serde::Raw},
@@ -14,8 +16,8 @@ use matrix_sdk::{
 };
 use serde_json::json;
 use trellis_core::{
-    store::{Store, account::Account, event, receipt, state, timeline},
-    sync::{process, synthetic},
+    store::{Store, event, receipt, state, timeline},
+    sync::synthetic,
 };
 
 const EVENTS: usize = 100_000;
@@ -49,27 +51,13 @@ fn members(batch: usize) -> SyncResponse {
     }
 }
 
-async fn ingest(store: &Store, me: &str, resp: &SyncResponse) {
-    let none = HashMap::new();
-    let batch = process::Batch {
-        since: None,
-        next_batch: &resp.next_batch,
-        response: resp,
-        extras: &none,
-        gaps: &HashMap::new(),
-    };
-    process::process(store, me, batch).await.expect("process");
-}
-
 /// The store side of `paginate` (handlers/timeline.rs).
 async fn paginate(store: &Store, before: i64) -> usize {
     let pool = store.pool();
     let events = timeline::page(pool, ROOM, before, PAGE)
         .await
         .expect("page");
-    let related = event::reply_targets(pool, &events)
-        .await
-        .expect("related");
+    let related = event::reply_targets(pool, &events).await.expect("related");
     let ids: Vec<String> = events.iter().map(|e| e.event_id.clone()).collect();
     let receipts = receipt::for_events(pool, ROOM, &ids)
         .await
@@ -91,30 +79,15 @@ fn report(what: &str, mut ms: Vec<f64>) {
 
 #[tokio::main]
 async fn main() {
-    let dir = std::env::temp_dir().join(format!("trellis-room-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let store = Store::open(&dir.join("bench.db"))
-        .await
-        .expect("open store");
-    let me = "@me:bench.test";
-    store
-        .put_account(&Account {
-            user_id: me.into(),
-            device_id: "BENCH".into(),
-            homeserver_url: "http://bench.test".into(),
-            keyring_id: "bench".into(),
-            next_batch: String::new(),
-            displayname: String::new(),
-            avatar_url: String::new(),
-        })
-        .await
-        .expect("account");
+    let (dir, store) = support::temp_store("room-bench").await;
 
     let started = Instant::now();
     for batch in 0..EVENTS / PER_BATCH {
-        ingest(&store, me, &synthetic::response(batch, 1, PER_BATCH)).await;
+        let resp = synthetic::response(batch, 1, PER_BATCH);
+        support::ingest(&store, support::ME, &resp, &resp.next_batch).await;
     }
-    ingest(&store, me, &members(0)).await;
+    let resp = members(0);
+    support::ingest(&store, support::ME, &resp, &resp.next_batch).await;
     let newest = timeline::page(store.pool(), ROOM, 0, 1)
         .await
         .expect("newest")
@@ -152,7 +125,9 @@ async fn main() {
             assert!(!st.is_empty() && n >= PAGE as usize);
         }
         report(
-            &format!("open room: get_room_state (include_members: {include_members}) + first paginate"),
+            &format!(
+                "open room: get_room_state (include_members: {include_members}) + first paginate"
+            ),
             open_ms,
         );
     }

@@ -1,0 +1,68 @@
+//! What the benches share: a throwaway store with an account, and feeding
+//! it sync responses through the real processing path.
+
+// Each bench includes this module and uses only part of it.
+#![allow(dead_code)]
+
+use std::{collections::HashMap, path::PathBuf};
+
+use matrix_sdk::sync::SyncResponse;
+use trellis_core::{
+    store::{Store, account::Account},
+    sync::process,
+};
+
+pub const ME: &str = "@me:bench.test";
+
+/// A fresh store in a temporary directory (removed by the caller) with our
+/// account in it, as after a login.
+pub async fn temp_store(name: &str) -> (PathBuf, Store) {
+    let dir = std::env::temp_dir().join(format!("trellis-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let store = Store::open(&dir.join("bench.db"))
+        .await
+        .expect("open store");
+    store
+        .put_account(&Account {
+            user_id: ME.into(),
+            device_id: "BENCH".into(),
+            homeserver_url: "http://bench.test".into(),
+            keyring_id: "bench".into(),
+            next_batch: String::new(),
+            displayname: String::new(),
+            avatar_url: String::new(),
+        })
+        .await
+        .expect("account");
+    (dir, store)
+}
+
+/// Stores one response as the sync loop would, committing `next_batch`
+/// with it.
+pub async fn ingest(
+    store: &Store,
+    me: &str,
+    resp: &SyncResponse,
+    next_batch: &str,
+) -> process::Processed {
+    let batch = process::Batch {
+        since: None,
+        next_batch,
+        response: resp,
+        extras: &HashMap::new(),
+        gaps: &HashMap::new(),
+    };
+    process::process(store, me, batch).await.expect("process")
+}
+
+/// The process's peak resident set (VmHWM), in MiB.
+pub fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}

@@ -1,0 +1,89 @@
+"""The desktop UI benchmark (issue 5), end to end.
+
+Starts a throwaway Synapse, registers a user and logs in through
+`trellis-server --stdio` (so the keyring holds a real token and sync keeps
+working), fills that profile with 1,000 rooms and 100,000 events (the
+`seed_profile` bench target of trellis-core), then measures the UI in
+Debian's Chromium against `trellis-server --listen` (ui_bench.mjs), which
+prints the figures.
+
+Run inside a private Secret Service, after scripts/test has installed things:
+
+    scripts/with-keyring ~/.cache/trellis/venv/bin/python tests/bench/ui_bench.py
+
+`--no-build` skips building the UI and the release binaries; other options
+go to ui_bench.mjs (e.g. `--starts 10 --switches 50 --idle 60`).
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from harness import Backend, Synapse, register_user, require_private_keyring  # noqa: E402
+from harness.frontend import login  # noqa: E402
+
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or Path.home() / ".cache/trellis/target")
+LOGS = ROOT / "tests/artifacts" / f"ui-bench-{time.strftime('%Y%m%d-%H%M%S')}"
+WEB_PASSWORD = "bench web pass phrase"
+
+
+def run(*args: str, **kwargs) -> None:
+    print("+", " ".join(args), flush=True)
+    subprocess.run(args, cwd=ROOT, check=True, **kwargs)
+
+
+def build() -> None:
+    env = {**os.environ, "CARGO_TARGET_DIR": str(TARGET)}
+    run("npm", "--prefix", "ui", "run", "build")
+    run("cargo", "build", "--release", "--workspace", env=env)
+    run("cargo", "bench", "-p", "trellis-core", "--bench", "seed_profile", "--no-run", env=env)
+
+
+def logged_in_profile(synapse: Synapse, server_bin: Path, profile: Path) -> None:
+    """A real login whose first sync has been stored, then the backend stops."""
+    user = register_user(synapse.url, "bench")
+    backend = Backend(server_bin, profile, LOGS / "login.log")
+    backend.start()
+    try:
+        mark = backend.mark()
+        login(backend, synapse, user)
+        backend.wait_event("sync_complete", timeout=60, after=mark)
+    finally:
+        backend.stop()
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    if "--no-build" in args:
+        args.remove("--no-build")
+    else:
+        build()
+    require_private_keyring()
+    server_bin = TARGET / "release/trellis-server"
+    LOGS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="trellis-ui-bench-") as tmp:
+        synapse = Synapse(Path(tmp) / "synapse", LOGS / "synapse.log")
+        synapse.start()
+        try:
+            profile = Path(tmp) / "profile"
+            logged_in_profile(synapse, server_bin, profile)
+            env = {**os.environ, "CARGO_TARGET_DIR": str(TARGET)}
+            run("cargo", "bench", "-q", "-p", "trellis-core", "--bench", "seed_profile", "--",
+                "--profile", str(profile), env=env)
+            run("node", str(ROOT / "tests/bench/ui_bench.mjs"), "--server", str(server_bin),
+                "--profile", str(profile), "--password", WEB_PASSWORD,
+                "--log", str(LOGS / "server.log"), *args)
+        finally:
+            synapse.stop()
+    print(f"logs: {LOGS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
