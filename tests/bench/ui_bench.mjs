@@ -210,7 +210,9 @@ try {
   // A fresh page, so the websocket is one we listen to and the room starts unopened.
   await page.goto(`${base}/`);
   await page.waitForFunction(() => window.__bench.roomList);
-  await page.click('.room-row:has(.room-row-name:text-is("Room 0"))');
+  await page.evaluate(() =>
+    [...document.querySelectorAll(".room-row")].find((r) => r.querySelector(".room-row-name").textContent === "Room 0").click(),
+  );
   await page.waitForSelector('section.room-view[aria-label="Room 0"] .timeline [data-key^="ev-"]');
   const loadStart = now();
   while (loaded < Number(opts.events)) {
