@@ -70,7 +70,7 @@ pub async fn paginate_server(
     }
     room::set_prev_batch(&mut tx, room_id, Some(page.end.as_deref().unwrap_or(""))).await?;
     if reset {
-        room::refresh_activity(&mut tx, room_id, own_user_id).await?;
+        room::refresh_activity(&mut tx, room_id, own_user_id, 0).await?;
     }
     let rowids: Vec<_> = placed.iter().map(|t| t.event_rowid).collect();
     let mut events = store::event::by_rowids(&mut *tx, &rowids).await?;

@@ -227,8 +227,7 @@ pub async fn mark_read(backend: &Backend, p: MarkReadParams) -> Result<Value, Co
     };
     let mut tx = inner.store.begin_write().await?;
     store::receipt::put(&mut tx, &receipt).await?;
-    store::room::refresh_activity(&mut tx, &p.room_id, &me).await?;
-    let meta = store::room::get(&mut *tx, &p.room_id).await?;
+    let meta = store::room::refresh_activity(&mut tx, &p.room_id, &me, 0).await?;
     tx.commit().await?;
     let mut sync_room = SyncRoom {
         meta,

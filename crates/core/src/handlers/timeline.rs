@@ -144,15 +144,13 @@ async fn store_state(tx: &mut store::Tx, room_id: &str, json: &str) -> Result<()
                     .and_then(Value::as_str)
                     .map(str::to_owned)
             });
-        state::set(
-            tx,
-            room_id,
-            &ev.event_type,
-            key,
-            rowid,
-            membership.as_deref(),
-        )
-        .await?;
+        let entry = state::Entry {
+            event_type: ev.event_type.clone(),
+            state_key: key.clone(),
+            event_rowid: rowid,
+            membership,
+        };
+        state::set_many(tx, room_id, &[entry]).await?;
     }
     Ok(())
 }

@@ -158,14 +158,29 @@ pub async fn by_rowids<'e, E>(db: E, rowids: &[EventRowId]) -> StoreResult<Vec<E
 where
     E: sqlx::SqliteExecutor<'e>,
 {
-    if rowids.is_empty() {
+    by_rowids_and_ids(db, rowids, &[]).await
+}
+
+/// Loads events by rowid, in the order asked for, and in the same read
+/// those of `event_ids` we hold (after them, in no set order).
+pub async fn by_rowids_and_ids<'e, E>(
+    db: E,
+    rowids: &[EventRowId],
+    event_ids: &[&str],
+) -> StoreResult<Vec<Event>>
+where
+    E: sqlx::SqliteExecutor<'e>,
+{
+    if rowids.is_empty() && event_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::to_string(rowids)?;
-    let sql =
-        format!("SELECT {COLUMNS} FROM event WHERE rowid IN (SELECT value FROM json_each(?))");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM event WHERE rowid IN (SELECT value FROM json_each(?))
+            OR event_id IN (SELECT value FROM json_each(?))"
+    );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(ids)
+        .bind(serde_json::to_string(rowids)?)
+        .bind(serde_json::to_string(event_ids)?)
         .fetch_all(db)
         .await?;
     let mut events = rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?;
@@ -355,19 +370,6 @@ pub async fn insert_all(tx: &mut Tx, events: &[NewEvent]) -> StoreResult<Vec<(Ev
         }
     }
     Ok(placed)
-}
-
-/// Rowids of the given event ids that we hold.
-pub async fn rowids_of(tx: &mut Tx, event_ids: &[&str]) -> StoreResult<Vec<EventRowId>> {
-    if event_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(sqlx::query_scalar(
-        "SELECT rowid FROM event WHERE event_id IN (SELECT value FROM json_each(?))",
-    )
-    .bind(serde_json::to_string(event_ids)?)
-    .fetch_all(&mut **tx)
-    .await?)
 }
 
 /// The stored events that relate to `event_id` (of one relation type, or

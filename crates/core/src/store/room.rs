@@ -116,55 +116,53 @@ pub async fn set_prev_batch(
 /// Event types a room list shows as the latest message.
 const PREVIEW_TYPES: &str = "('m.room.message', 'm.sticker', 'm.room.encrypted', 'm.poll.start')";
 
-/// Recomputes the preview event, the sorting timestamp and the unread
-/// counters (everything after our own newest read receipt).
-pub async fn refresh_activity(tx: &mut Tx, room_id: &str, own_user_id: &str) -> StoreResult<()> {
+/// Recomputes the preview event, the sorting timestamp (at least
+/// `min_sorting_ts`, for rooms with no previewable message yet) and the
+/// unread counters (everything after our own newest read receipt), and
+/// returns the updated room. One statement: sync runs this for every room
+/// of a response.
+pub async fn refresh_activity(
+    tx: &mut Tx,
+    room_id: &str,
+    own_user_id: &str,
+    min_sorting_ts: i64,
+) -> StoreResult<Option<Room>> {
+    // The LEFT JOIN keeps the row when there is no preview event: the old
+    // preview then stays.
     let sql = format!(
         "UPDATE room SET
-            preview_event_rowid = p.rowid,
-            sorting_timestamp = MAX(room.sorting_timestamp, COALESCE(p.timestamp, 0))
-         FROM (SELECT event.rowid AS rowid, event.timestamp AS timestamp FROM timeline
+            preview_event_rowid = COALESCE(p.rowid, room.preview_event_rowid),
+            sorting_timestamp = MAX(room.sorting_timestamp, ?3, COALESCE(p.timestamp, 0)),
+            (unread_highlights, unread_notifications, unread_messages) = (
+                SELECT COALESCE(SUM(event.unread_type & 4 != 0), 0),
+                       COALESCE(SUM(event.unread_type & 2 != 0), 0),
+                       COALESCE(SUM(event.unread_type & 1 != 0), 0)
+                FROM timeline JOIN event ON event.rowid = timeline.event_rowid
+                WHERE timeline.room_id = ?1 AND event.unread_type > 0
+                  AND event.redacted_by IS NULL
+                  AND timeline.rowid > COALESCE((
+                    SELECT MAX(t.rowid) FROM receipt
+                    JOIN event r ON r.event_id = receipt.event_id
+                    JOIN timeline t ON t.event_rowid = r.rowid
+                    WHERE receipt.room_id = ?1 AND receipt.user_id = ?2
+                      AND receipt.receipt_type IN ('m.read', 'm.read.private')), 0))
+         FROM (SELECT 1) AS one LEFT JOIN (
+               SELECT event.rowid AS rowid, event.timestamp AS timestamp FROM timeline
                JOIN event ON event.rowid = timeline.event_rowid
                WHERE timeline.room_id = ?1 AND event.type IN {PREVIEW_TYPES}
                  AND event.redacted_by IS NULL
                  AND (event.relation_type IS NULL OR event.relation_type != 'm.replace')
-               ORDER BY timeline.rowid DESC LIMIT 1) AS p
-         WHERE room.room_id = ?1"
+               ORDER BY timeline.rowid DESC LIMIT 1) AS p ON true
+         WHERE room.room_id = ?1
+         RETURNING {COLUMNS}"
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(room_id)
-        .execute(&mut **tx)
+        .bind(own_user_id)
+        .bind(min_sorting_ts)
+        .fetch_optional(&mut **tx)
         .await?;
-    sqlx::query(
-        "UPDATE room SET (unread_highlights, unread_notifications, unread_messages) = (
-            SELECT COALESCE(SUM(event.unread_type & 4 != 0), 0),
-                   COALESCE(SUM(event.unread_type & 2 != 0), 0),
-                   COALESCE(SUM(event.unread_type & 1 != 0), 0)
-            FROM timeline JOIN event ON event.rowid = timeline.event_rowid
-            WHERE timeline.room_id = ?1 AND event.unread_type > 0 AND event.redacted_by IS NULL
-              AND timeline.rowid > COALESCE((
-                SELECT MAX(t.rowid) FROM receipt
-                JOIN event r ON r.event_id = receipt.event_id
-                JOIN timeline t ON t.event_rowid = r.rowid
-                WHERE receipt.room_id = ?1 AND receipt.user_id = ?2
-                  AND receipt.receipt_type IN ('m.read', 'm.read.private')), 0))
-         WHERE room_id = ?1",
-    )
-    .bind(room_id)
-    .bind(own_user_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Sorting timestamp for rooms with no previewable message yet.
-pub async fn bump_sorting_timestamp(tx: &mut Tx, room_id: &str, ts: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE room SET sorting_timestamp = MAX(sorting_timestamp, ?) WHERE room_id = ?")
-        .bind(ts)
-        .bind(room_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    row.as_ref().map(from_row).transpose()
 }
 
 pub async fn get<'e, E: sqlx::SqliteExecutor<'e>>(

@@ -5,27 +5,38 @@ use trellis_rpc::model::EventRowId;
 
 use super::{StoreResult, Tx};
 
-pub async fn set(
-    tx: &mut Tx,
-    room_id: &str,
-    event_type: &str,
-    state_key: &str,
-    event_rowid: EventRowId,
-    membership: Option<&str>,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO current_state (room_id, event_type, state_key, event_rowid, membership)
-         VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (room_id, event_type, state_key)
-         DO UPDATE SET event_rowid = excluded.event_rowid, membership = excluded.membership",
-    )
-    .bind(room_id)
-    .bind(event_type)
-    .bind(state_key)
-    .bind(event_rowid)
-    .bind(membership)
-    .execute(&mut **tx)
-    .await?;
+/// One current-state entry to record.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub event_type: String,
+    pub state_key: String,
+    pub event_rowid: EventRowId,
+    pub membership: Option<String>,
+}
+
+/// Makes each event the current state for its type and key; of several
+/// for the same key, the last wins.
+pub async fn set_many(tx: &mut Tx, room_id: &str, entries: &[Entry]) -> StoreResult<()> {
+    // 5 parameters a row, far below SQLite's limit.
+    for chunk in entries.chunks(500) {
+        let values = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO current_state (room_id, event_type, state_key, event_rowid, membership)
+             VALUES {values}
+             ON CONFLICT (room_id, event_type, state_key)
+             DO UPDATE SET event_rowid = excluded.event_rowid, membership = excluded.membership"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for e in chunk {
+            query = query
+                .bind(room_id)
+                .bind(&e.event_type)
+                .bind(&e.state_key)
+                .bind(e.event_rowid)
+                .bind(&e.membership);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

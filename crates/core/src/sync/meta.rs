@@ -7,7 +7,11 @@ use serde::Deserialize;
 use serde_json::Value;
 use trellis_rpc::model::name_quality;
 
-use crate::store::{StoreResult, Tx, room::RoomMeta, state};
+use crate::store::{
+    StoreResult, Tx,
+    room::{self, RoomMeta},
+    state,
+};
 
 /// A member the homeserver suggests for naming an unnamed room.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +111,13 @@ pub async fn compute(
                     .unwrap_or_else(|| hero.user_id.clone()),
             );
         }
+        // The summary this sync brought, else the one we stored before.
+        let stored = match summary {
+            Some(_) => None,
+            None => room::lazy_load_summary(tx, room_id).await?,
+        };
         let counted: usize = summary
+            .or(stored.as_deref())
             .and_then(|s| serde_json::from_str::<Value>(s).ok())
             .map(|v| {
                 let n = |k: &str| v.get(k).and_then(Value::as_u64).unwrap_or(0) as usize;

@@ -4,6 +4,7 @@
 
 pub mod event;
 pub mod meta;
+mod prepare;
 pub mod process;
 pub mod synthetic;
 

@@ -18,7 +18,7 @@ use trellis_rpc::{
     model::{AccountData, EventRowId, InvitedRoom, LazyLoadSummary, Receipt, unread_type},
 };
 
-use super::{event, meta};
+use super::{event, meta, prepare};
 use crate::store::{
     self, Store, StoreResult, Tx, account_data, event::NewEvent, invited, receipt, room, space,
     state, timeline,
@@ -58,7 +58,7 @@ pub struct Processed {
 }
 
 pub async fn process(store: &Store, own_user_id: &str, batch: Batch<'_>) -> StoreResult<Processed> {
-    let mut timelines = prepare_timelines(&batch, own_user_id);
+    let mut timelines = prepare::start(&batch, own_user_id);
     let mut tx = store.begin_write().await?;
     let mut out = Processed::default();
     out.sync.since = batch.since.map(str::to_owned);
@@ -105,7 +105,7 @@ pub async fn process(store: &Store, own_user_id: &str, batch: Batch<'_>) -> Stor
 
     let mut spaces_changed = BTreeSet::new();
     let default_extras = RoomExtras::default();
-    for (room_id, update) in &resp.rooms.joined {
+    for (index, (room_id, update)) in resp.rooms.joined.iter().enumerate() {
         let extras = batch.extras.get(room_id).unwrap_or(&default_extras);
         let ctx = RoomCtx {
             room_id: room_id.as_str(),
@@ -114,7 +114,7 @@ pub async fn process(store: &Store, own_user_id: &str, batch: Batch<'_>) -> Stor
             extras,
             gap: batch.gaps.get(room_id),
         };
-        let events = timelines.remove(room_id.as_str()).unwrap_or_default();
+        let events = timelines.take(index).await;
         let (sync_room, typing) =
             process_joined(&mut tx, &ctx, update, events, &mut spaces_changed).await?;
         if let Some(t) = typing {
@@ -151,79 +151,6 @@ struct RoomCtx<'a> {
     gap: Option<&'a GapFill>,
 }
 
-/// Rooms with fewer new events than this are prepared on the calling
-/// thread: spawning would cost more than it saves.
-const PARALLEL_MIN_EVENTS: usize = 256;
-
-/// Turns every joined room's new timeline events (gap fill first) into rows
-/// before the write transaction opens. Sanitizing content is the costliest
-/// part of a sync, so it runs on every core and holds no lock.
-fn prepare_timelines<'a>(batch: &Batch<'a>, own_user_id: &str) -> HashMap<&'a str, Vec<NewEvent>> {
-    let rooms: Vec<(&'a str, Vec<&'a TimelineEvent>)> = batch
-        .response
-        .rooms
-        .joined
-        .iter()
-        .map(|(room_id, update)| {
-            let gap = batch.gaps.get(room_id).map(|g| g.events.as_slice());
-            let events = gap
-                .unwrap_or_default()
-                .iter()
-                .chain(&update.timeline.events);
-            (room_id.as_str(), events.collect())
-        })
-        .collect();
-    let convert = |(room_id, events): &(&'a str, Vec<&TimelineEvent>)| {
-        let rows = events
-            .iter()
-            .filter_map(
-                |tev| match event::from_timeline(room_id, own_user_id, tev) {
-                    Ok(ev) => Some(ev),
-                    Err(e) => {
-                        tracing::warn!(room_id, "skipping {e}");
-                        None
-                    }
-                },
-            )
-            .collect();
-        (*room_id, rows)
-    };
-    let total: usize = rooms.iter().map(|(_, e)| e.len()).sum();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if total < PARALLEL_MIN_EVENTS || threads < 2 {
-        return rooms.iter().map(convert).collect();
-    }
-    // Contiguous shares of about equal event counts, one per core.
-    let share = total.div_ceil(threads);
-    let mut chunks: Vec<&[(&str, Vec<&TimelineEvent>)]> = Vec::with_capacity(threads);
-    let (mut start, mut count) = (0, 0);
-    for (i, (_, events)) in rooms.iter().enumerate() {
-        count += events.len();
-        if count >= share {
-            chunks.push(&rooms[start..=i]);
-            (start, count) = (i + 1, 0);
-        }
-    }
-    chunks.push(&rooms[start..]);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| scope.spawn(move || chunk.iter().map(convert).collect::<Vec<_>>()))
-            .collect();
-        let mut out = HashMap::with_capacity(rooms.len());
-        for worker in workers {
-            // A panic is a bug in our code; it travels on as it would have
-            // without the threads.
-            out.extend(
-                worker
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            );
-        }
-        out
-    })
-}
-
 async fn process_joined(
     tx: &mut Tx,
     ctx: &RoomCtx<'_>,
@@ -238,6 +165,8 @@ async fn process_joined(
         spaces_changed.insert(String::new()); // recompute top-level spaces
     }
     let mut touched: Vec<EventRowId> = Vec::new();
+    // Current state changes, written in one statement once events are in.
+    let mut current: Vec<state::Entry> = Vec::new();
 
     // With state_after the state block is the full change set and timeline
     // state must not be applied on top; without it, both apply in order.
@@ -250,11 +179,11 @@ async fn process_joined(
             continue;
         };
         let (rowid, _) = store::event::insert(tx, &ev).await?;
-        apply_state(tx, ctx, &ev, rowid, &mut out, spaces_changed).await?;
+        apply_state(tx, ctx, &ev, rowid, &mut out, &mut current, spaces_changed).await?;
         touched.push(rowid);
     }
 
-    let had_timeline = timeline::exists(&mut **tx, room_id).await?;
+    let had_timeline = !is_new_room && timeline::exists(&mut **tx, room_id).await?;
     let mut prev_batch = if had_timeline {
         None
     } else {
@@ -279,7 +208,7 @@ async fn process_joined(
     let mut targets = Vec::new();
     for (ev, &(rowid, is_new)) in events.iter().zip(&placed) {
         if timeline_sets_state && ev.state_key.is_some() {
-            apply_state(tx, ctx, ev, rowid, &mut out, spaces_changed).await?;
+            apply_state(tx, ctx, ev, rowid, &mut out, &mut current, spaces_changed).await?;
         }
         if let Some(target) = ev.relates_to.as_deref().or(ev.redacts.as_deref()) {
             targets.push(target);
@@ -293,9 +222,8 @@ async fn process_joined(
         }
         latest_ts = latest_ts.max(ev.timestamp);
     }
-    // Reactions, edits and redactions changed their targets: resend those.
-    touched.extend(store::event::rowids_of(tx, &targets).await?);
     touched.extend(rowids);
+    state::set_many(tx, room_id, &current).await?;
 
     let typing = apply_ephemeral(tx, ctx, &update.ephemeral, &mut out).await?;
     for raw in &update.account_data {
@@ -313,10 +241,12 @@ async fn process_joined(
         }
     }
 
-    let summary = match &ctx.extras.summary {
-        Some(s) => Some(serde_json::to_string(s)?),
-        None => room::lazy_load_summary(tx, room_id).await?,
-    };
+    let summary = ctx
+        .extras
+        .summary
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()?;
     let meta = meta::compute(
         tx,
         room_id,
@@ -330,9 +260,7 @@ async fn process_joined(
         spaces_changed.insert(room_id.to_owned());
     }
     room::set_meta(tx, room_id, &meta).await?;
-    room::bump_sorting_timestamp(tx, room_id, latest_ts).await?;
-    room::refresh_activity(tx, room_id, ctx.own_user_id).await?;
-    let meta = room::get(&mut **tx, room_id).await?;
+    let meta = room::refresh_activity(tx, room_id, ctx.own_user_id, latest_ts).await?;
     if let Some(m) = &meta {
         if m.preview_event_rowid != 0 {
             touched.push(m.preview_event_rowid);
@@ -340,18 +268,21 @@ async fn process_joined(
     }
     out.meta = meta;
     dedup_keep_order(&mut touched);
-    out.events = store::event::by_rowids(&mut **tx, &touched).await?;
+    // Reactions, edits and redactions changed their targets: resend those.
+    out.events = store::event::by_rowids_and_ids(&mut **tx, &touched, &targets).await?;
     spaces_changed.remove("");
     Ok((out, typing))
 }
 
-/// Records a state event as current and keeps space edges in step.
+/// Queues a state event as current (the caller writes `current` in one
+/// statement) and keeps space edges in step.
 async fn apply_state(
     tx: &mut Tx,
     ctx: &RoomCtx<'_>,
     ev: &store::event::NewEvent,
     rowid: EventRowId,
     out: &mut SyncRoom,
+    current: &mut Vec<state::Entry>,
     spaces_changed: &mut BTreeSet<String>,
 ) -> StoreResult<()> {
     let Some(state_key) = ev.state_key.as_deref() else {
@@ -368,15 +299,12 @@ async fn apply_state(
         canonical: bool,
     }
     let fields: StateFields = serde_json::from_str(&ev.content).unwrap_or_default();
-    state::set(
-        tx,
-        ctx.room_id,
-        &ev.event_type,
-        state_key,
-        rowid,
-        fields.membership.as_deref(),
-    )
-    .await?;
+    current.push(state::Entry {
+        event_type: ev.event_type.clone(),
+        state_key: state_key.to_owned(),
+        event_rowid: rowid,
+        membership: fields.membership,
+    });
     out.state
         .entry(ev.event_type.clone())
         .or_default()
@@ -567,7 +495,7 @@ mod tests {
     async fn a_large_response_prepared_on_several_threads_lands_in_order() {
         let (store, dir) = store().await;
         let (rooms, events) = (40, 10);
-        assert!(rooms * events >= PARALLEL_MIN_EVENTS);
+        assert!(rooms * events >= prepare::PARALLEL_MIN_EVENTS);
         let out = run(&store, &synthetic::response(0, rooms, events)).await;
         assert_eq!(out.sync.rooms.len(), rooms);
         for r in 0..rooms {
