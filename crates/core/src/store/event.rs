@@ -162,7 +162,8 @@ where
 }
 
 /// Loads events by rowid, in the order asked for, and in the same read
-/// those of `event_ids` we hold (after them, in no set order).
+/// those of `event_ids` we hold (after them, in no set order). Events on a
+/// timeline come with their `timeline_rowid`.
 pub async fn by_rowids_and_ids<'e, E>(
     db: E,
     rowids: &[EventRowId],
@@ -175,15 +176,24 @@ where
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT {COLUMNS} FROM event WHERE rowid IN (SELECT value FROM json_each(?))
-            OR event_id IN (SELECT value FROM json_each(?))"
+        "SELECT {COLUMNS}, timeline.rowid FROM event
+         LEFT JOIN timeline ON timeline.event_rowid = event.rowid
+         WHERE event.rowid IN (SELECT value FROM json_each(?))
+            OR event.event_id IN (SELECT value FROM json_each(?))"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(serde_json::to_string(rowids)?)
         .bind(serde_json::to_string(event_ids)?)
         .fetch_all(db)
         .await?;
-    let mut events = rows.iter().map(from_row).collect::<StoreResult<Vec<_>>>()?;
+    let mut events = rows
+        .iter()
+        .map(|r| {
+            let mut e = from_row(r)?;
+            e.timeline_rowid = r.get::<Option<i64>, _>(21).unwrap_or(0);
+            Ok(e)
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
     let order: std::collections::HashMap<_, _> =
         rowids.iter().enumerate().map(|(i, r)| (*r, i)).collect();
     events.sort_by_key(|e| order.get(&e.rowid).copied().unwrap_or(usize::MAX));

@@ -84,31 +84,27 @@ pub async fn page<'e, E: sqlx::SqliteExecutor<'e>>(
 }
 
 /// Appends events to a room's timeline in the given order, skipping those
-/// already in it; returns the new rows.
+/// already in it. The new rows take consecutive rowids above every other
+/// (one statement, inside the write transaction); returns the first of
+/// them, or `None` if nothing was new. Rows are not returned one by one:
+/// each would be a hand-off from sqlx's worker thread.
 pub async fn append_many(
     tx: &mut Tx,
     room_id: &str,
     event_rowids: &[EventRowId],
-) -> StoreResult<Vec<TimelineRowTuple>> {
+) -> StoreResult<Option<TimelineRowId>> {
     if event_rowids.is_empty() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    let rows = sqlx::query(
+    let done = sqlx::query(
         "INSERT INTO timeline (room_id, event_rowid)
          SELECT ?, value FROM json_each(?) WHERE true ORDER BY key
-         ON CONFLICT (event_rowid) DO NOTHING RETURNING rowid, event_rowid",
+         ON CONFLICT (event_rowid) DO NOTHING",
     )
     .bind(room_id)
     .bind(serde_json::to_string(event_rowids)?)
-    .fetch_all(&mut **tx)
+    .execute(&mut **tx)
     .await?;
-    let mut tuples: Vec<TimelineRowTuple> = rows
-        .iter()
-        .map(|r| TimelineRowTuple {
-            timeline_rowid: r.get(0),
-            event_rowid: r.get(1),
-        })
-        .collect();
-    tuples.sort_by_key(|t| t.timeline_rowid);
-    Ok(tuples)
+    let appended = done.rows_affected() as i64;
+    Ok((appended > 0).then(|| done.last_insert_rowid() - appended + 1))
 }

@@ -15,7 +15,10 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use trellis_rpc::{
     events::{SyncComplete, SyncNotification, SyncRoom, Typing},
-    model::{AccountData, EventRowId, InvitedRoom, LazyLoadSummary, Receipt, unread_type},
+    model::{
+        AccountData, EventRowId, InvitedRoom, LazyLoadSummary, Receipt, TimelineRowTuple,
+        unread_type,
+    },
 };
 
 use super::{event, meta, prepare};
@@ -203,8 +206,7 @@ async fn process_joined(
     let mut latest_ts = 0;
     let placed = store::event::insert_all(tx, &events).await?;
     let rowids: Vec<EventRowId> = placed.iter().map(|(rowid, _)| *rowid).collect();
-    out.timeline
-        .extend(timeline::append_many(tx, room_id, &rowids).await?);
+    let first_new_row = timeline::append_many(tx, room_id, &rowids).await?;
     let mut targets = Vec::new();
     for (ev, &(rowid, is_new)) in events.iter().zip(&placed) {
         if timeline_sets_state && ev.state_key.is_some() {
@@ -270,6 +272,18 @@ async fn process_joined(
     dedup_keep_order(&mut touched);
     // Reactions, edits and redactions changed their targets: resend those.
     out.events = store::event::by_rowids_and_ids(&mut **tx, &touched, &targets).await?;
+    if let Some(first) = first_new_row {
+        out.timeline = out
+            .events
+            .iter()
+            .filter(|e| e.timeline_rowid >= first)
+            .map(|e| TimelineRowTuple {
+                timeline_rowid: e.timeline_rowid,
+                event_rowid: e.rowid,
+            })
+            .collect();
+        out.timeline.sort_by_key(|t| t.timeline_rowid);
+    }
     spaces_changed.remove("");
     Ok((out, typing))
 }
