@@ -7,14 +7,10 @@
 //
 // node tests/bench/ui_bench.mjs --server BIN --profile DIR --password PW [--starts 10] [--switches 50] [--idle 60]
 import { spawn } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { openSync, readFileSync } from "node:fs";
 import net from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
-// playwright-core is installed once, for the browser tests.
-const { chromium } = createRequire(new URL("../browser/package.json", import.meta.url))("playwright-core");
+// playwright-core is installed once, for the browser tests, beside this launcher.
+import { launchChromium } from "../browser/chromium.mjs";
 
 const opts = { starts: "10", switches: "50", idle: "60", events: "5000", username: "bench", log: "" };
 for (let i = 2; i < process.argv.length; i += 2) opts[process.argv[i].replace(/^--/, "")] = process.argv[i + 1];
@@ -98,16 +94,7 @@ function pageProbe() {
   }).observe(document, { childList: true, subtree: true });
 }
 
-const userDataDir = mkdtempSync(join(tmpdir(), "trellis-bench-chromium-"));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  viewport: { width: 1280, height: 900 },
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const { context, close } = await launchChromium({ viewport: { width: 1280, height: 900 } });
 const results = {};
 let server = null;
 try {
@@ -282,7 +269,6 @@ try {
   );
 } finally {
   if (server) await stopServer(server);
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await close();
 }
 console.log(JSON.stringify(results));

@@ -4,24 +4,14 @@
 // (and the other Matrix users) on its side; this only acts on the page.
 // Elements are found the way a person names them: by role and accessible
 // name, or by visible text.
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { launchChromium } from "./chromium.mjs";
 
 const TIMEOUT_MS = 30_000;
 
-const userDataDir = mkdtempSync(join(tmpdir(), "trellis-chromium-"));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
+const { context, close } = await launchChromium({
   // Tall enough that a short conversation renders whole in the virtual list.
   viewport: { width: 1280, height: 1400 },
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
 });
 const page = context.pages()[0] ?? (await context.newPage());
 page.setDefaultTimeout(TIMEOUT_MS);
@@ -119,6 +109,5 @@ try {
     process.stdout.write(JSON.stringify(await run(line)) + "\n");
   }
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await close();
 }

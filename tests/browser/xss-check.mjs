@@ -3,10 +3,8 @@
 // through: dialogs, script execution, network requests, navigation, popups,
 // forbidden elements appearing. Input on stdin: [{name, html}]. Output on
 // stdout: {escapes: [{name, what}], checked: N}.
-import { chromium } from "playwright-core";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { launchChromium } from "./chromium.mjs";
 
 const ORIGIN = "https://trellis.test";
 const MEDIA = "/_gomuks/media/";
@@ -65,16 +63,7 @@ const page_html = `<!doctype html><html><head><meta charset="utf-8"></head><body
   };
 </script></body></html>`;
 
-const userDataDir = mkdtempSync(join(tmpdir(), "trellis-chromium-"));
-// A fresh profile directory each run (playwright passes it as --user-data-dir).
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-  ],
-});
+const { context, close } = await launchChromium();
 try {
   const page = await context.newPage();
   let loaded = false;
@@ -126,6 +115,5 @@ try {
   escapes.push(...fromPage);
   process.stdout.write(JSON.stringify({ escapes, checked: cases.length }));
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await close();
 }
