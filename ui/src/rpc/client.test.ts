@@ -1,34 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RpcClient } from "./client";
-import type { Transport, TransportHandlers } from "./transport";
-import type { Envelope } from "./types";
-
-/** A transport whose backend is the test: it sees what was sent and says what comes back. */
-class FakeTransport implements Transport {
-  sent: Envelope[] = [];
-  handlers!: TransportHandlers;
-  connected = true;
-  connect(h: TransportHandlers) {
-    this.handlers = h;
-    h.status({ state: "open" });
-  }
-  send(e: Envelope) {
-    if (!this.connected) return false;
-    this.sent.push(e);
-    return true;
-  }
-  close() {}
-  reply(command: "response" | "error", request_id: number, data: unknown) {
-    this.handlers.message({ command, request_id, data });
-  }
-}
-
-function started() {
-  const t = new FakeTransport();
-  const c = new RpcClient(t);
-  c.start();
-  return { t, c };
-}
+import { started } from "../test/transport";
 
 describe("RpcClient", () => {
   it("matches replies to requests by id, whatever their order", async () => {

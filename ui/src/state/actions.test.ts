@@ -1,30 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { RpcClient } from "../rpc/client";
-import type { Transport, TransportHandlers } from "../rpc/transport";
-import type { Envelope, PaginationResponse } from "../rpc/types";
-import { appended, ME, room, sync, syncRoom, text } from "../test/fixtures";
+import type { PaginationResponse } from "../rpc/types";
+import { appended, loggedIn, room, sync, syncRoom, text } from "../test/fixtures";
+import { started } from "../test/transport";
 import { Actions } from "./actions";
-import { Store } from "./store";
-
-/** The backend is the test: it sees each request and answers when it likes. */
-class HeldTransport implements Transport {
-  sent: Envelope[] = [];
-  handlers!: TransportHandlers;
-  connected = true;
-  connect(h: TransportHandlers) {
-    this.handlers = h;
-    h.status({ state: "open" });
-  }
-  send(e: Envelope) {
-    if (!this.connected) return false;
-    this.sent.push(e);
-    return true;
-  }
-  close() {}
-  answer(e: Envelope, data: unknown) {
-    this.handlers.message({ command: "response", request_id: e.request_id, data });
-  }
-}
 
 const R = "!r:example.org";
 
@@ -33,18 +11,9 @@ function page(events: ReturnType<typeof text>[], has_more: boolean): PaginationR
 }
 
 function setup() {
-  const t = new HeldTransport();
-  const client = new RpcClient(t);
-  client.start();
-  const store = new Store();
-  store.apply("client_state", {
-    is_initialized: true,
-    is_logged_in: true,
-    is_verified: false,
-    verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false },
-    user_id: ME,
-  });
-  return { t, store, actions: new Actions(client, store) };
+  const { t, c } = started();
+  const store = loggedIn();
+  return { t, store, actions: new Actions(c, store) };
 }
 
 describe("paginate across a clear_state", () => {

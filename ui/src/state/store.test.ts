@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { appended, ME, room, sync, syncRoom, text } from "../test/fixtures";
+import { appended, loggedIn, ME, room, sync, syncRoom, text } from "../test/fixtures";
 import { applyPage } from "./room";
 import { sortedInvites, sortedRooms } from "./roomList";
 import { Store } from "./store";
 import { timelineItems } from "./timelineItems";
-
-function loggedIn(): Store {
-  const store = new Store();
-  store.apply("client_state", {
-    is_initialized: true,
-    is_logged_in: true,
-    is_verified: false,
-    verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false },
-    user_id: ME,
-  });
-  return store;
-}
 
 /** The bodies the timeline would draw, in order (echoes last). */
 function bodies(store: Store, roomId: string): string[] {

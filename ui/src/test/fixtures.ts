@@ -1,4 +1,5 @@
 import type { Event, Room, SyncComplete, SyncRoom } from "../rpc/types";
+import { Store } from "../state/store";
 
 export const ME = "@me:example.org";
 const DAY = 24 * 60 * 60 * 1000;
@@ -72,4 +73,17 @@ export function appended(roomId: string, events: Event[], meta?: Room): SyncComp
       }),
     },
   });
+}
+
+/** A store that has been told we are logged in as ME. */
+export function loggedIn(): Store {
+  const store = new Store();
+  store.apply("client_state", {
+    is_initialized: true,
+    is_logged_in: true,
+    is_verified: false,
+    verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false },
+    user_id: ME,
+  });
+  return store;
 }
