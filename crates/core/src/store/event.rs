@@ -85,44 +85,32 @@ pub async fn insert_many(tx: &mut Tx, events: &[NewEvent]) -> StoreResult<Vec<(E
     let mut placed: std::collections::HashMap<String, (EventRowId, bool)> =
         std::collections::HashMap::with_capacity(events.len());
     for chunk in events.chunks(INSERT_CHUNK) {
-        let values =
-            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content,
-                decrypted, decrypted_type, unsigned, redacts, relates_to, relation_type, reaction_key,
-                megolm_session_id, decryption_error, unread_type, local_content)
-             VALUES {values}
-             ON CONFLICT (event_id) DO UPDATE SET type = excluded.type, content = excluded.content,
-                decrypted = excluded.decrypted, decrypted_type = excluded.decrypted_type,
-                unsigned = excluded.unsigned, timestamp = excluded.timestamp,
-                megolm_session_id = excluded.megolm_session_id,
-                local_content = COALESCE(excluded.local_content, event.local_content)
-             WHERE event.transaction_id IS NOT NULL AND event.unsigned IS NULL
-             RETURNING rowid, event_id"
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for e in chunk {
-            query = query
-                .bind(&e.room_id)
-                .bind(&e.event_id)
-                .bind(&e.sender)
-                .bind(&e.event_type)
-                .bind(&e.state_key)
-                .bind(e.timestamp)
-                .bind(&e.content)
-                .bind(&e.decrypted)
-                .bind(&e.decrypted_type)
-                .bind(&e.unsigned)
-                .bind(&e.redacts)
-                .bind(&e.relates_to)
-                .bind(&e.relation_type)
-                .bind(&e.reaction_key)
-                .bind(&e.megolm_session_id)
-                .bind(&e.decryption_error)
-                .bind(e.unread_type)
-                .bind(&e.local_content);
+        // A RETURNING row costs about what a statement does (each crosses
+        // from sqlx's worker thread), so a check first pays from two rows.
+        if chunk.len() > 1 && all_unknown(tx, chunk).await? {
+            // Nothing conflicts, so the rows get consecutive rowids in order.
+            let done = bind_values(
+                sqlx::query(sqlx::AssertSqlSafe(insert_sql(chunk.len(), ""))),
+                chunk,
+            )
+            .execute(&mut **tx)
+            .await?;
+            let first = done.last_insert_rowid() - chunk.len() as i64 + 1;
+            if done.rows_affected() == chunk.len() as u64 {
+                for (i, e) in chunk.iter().enumerate() {
+                    placed.insert(e.event_id.clone(), (first + i as i64, true));
+                }
+                continue;
+            }
+            return Err(super::StoreError::Sqlx(sqlx::Error::Protocol(
+                "event insert skipped rows it was told were new".into(),
+            )));
         }
-        for row in query.fetch_all(&mut **tx).await? {
+        let sql = insert_sql(chunk.len(), "RETURNING rowid, event_id");
+        for row in bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), chunk)
+            .fetch_all(&mut **tx)
+            .await?
+        {
             placed.insert(row.get(1), (row.get(0), true));
         }
     }
@@ -153,6 +141,68 @@ pub async fn insert_many(tx: &mut Tx, events: &[NewEvent]) -> StoreResult<Vec<(E
         .collect()
 }
 
+/// Whether none of these events is stored yet and none repeats another.
+async fn all_unknown(tx: &mut Tx, chunk: &[NewEvent]) -> StoreResult<bool> {
+    let ids: std::collections::HashSet<&str> = chunk.iter().map(|e| e.event_id.as_str()).collect();
+    if ids.len() < chunk.len() {
+        return Ok(false);
+    }
+    let known: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM event WHERE event_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(&ids)?)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(known == 0)
+}
+
+/// A multi-row upsert of `rows` events, then `tail` (e.g. a RETURNING).
+fn insert_sql(rows: usize, tail: &str) -> String {
+    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
+    format!(
+        "INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content,
+            decrypted, decrypted_type, unsigned, redacts, relates_to, relation_type, reaction_key,
+            megolm_session_id, decryption_error, unread_type, local_content)
+         VALUES {values}
+         ON CONFLICT (event_id) DO UPDATE SET type = excluded.type, content = excluded.content,
+            decrypted = excluded.decrypted, decrypted_type = excluded.decrypted_type,
+            unsigned = excluded.unsigned, timestamp = excluded.timestamp,
+            megolm_session_id = excluded.megolm_session_id,
+            local_content = COALESCE(excluded.local_content, event.local_content)
+         WHERE event.transaction_id IS NOT NULL AND event.unsigned IS NULL
+         {tail}"
+    )
+}
+
+/// Binds the 18 parameters of `insert_sql` for each event.
+fn bind_values<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    chunk: &'q [NewEvent],
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    for e in chunk {
+        query = query
+            .bind(&e.room_id)
+            .bind(&e.event_id)
+            .bind(&e.sender)
+            .bind(&e.event_type)
+            .bind(&e.state_key)
+            .bind(e.timestamp)
+            .bind(&e.content)
+            .bind(&e.decrypted)
+            .bind(&e.decrypted_type)
+            .bind(&e.unsigned)
+            .bind(&e.redacts)
+            .bind(&e.relates_to)
+            .bind(&e.relation_type)
+            .bind(&e.reaction_key)
+            .bind(&e.megolm_session_id)
+            .bind(&e.decryption_error)
+            .bind(e.unread_type)
+            .bind(&e.local_content);
+    }
+    query
+}
+
 /// Loads events by rowid, in the order asked for.
 pub async fn by_rowids<'e, E>(db: E, rowids: &[EventRowId]) -> StoreResult<Vec<Event>>
 where
@@ -164,6 +214,10 @@ where
 /// Loads events by rowid, in the order asked for, and in the same read
 /// those of `event_ids` we hold (after them, in no set order). Events on a
 /// timeline come with their `timeline_rowid`.
+///
+/// The events come back as one JSON array in one row: sqlx hands every row
+/// (and copies every column) across from its worker thread, which cost more
+/// than the read itself when a sync resends thousands of events.
 pub async fn by_rowids_and_ids<'e, E>(
     db: E,
     rowids: &[EventRowId],
@@ -176,27 +230,47 @@ where
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT {COLUMNS}, timeline.rowid FROM event
+        "SELECT json_group_array({JSON_OBJECT}) FROM event
          LEFT JOIN timeline ON timeline.event_rowid = event.rowid
          WHERE event.rowid IN (SELECT value FROM json_each(?))
             OR event.event_id IN (SELECT value FROM json_each(?))"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let array: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(serde_json::to_string(rowids)?)
         .bind(serde_json::to_string(event_ids)?)
-        .fetch_all(db)
+        .fetch_one(db)
         .await?;
-    let mut events = rows
-        .iter()
-        .map(|r| {
-            let mut e = from_row(r)?;
-            e.timeline_rowid = r.get::<Option<i64>, _>(21).unwrap_or(0);
-            Ok(e)
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
+    let mut events = from_json_array(&array)?;
     let order: std::collections::HashMap<_, _> =
         rowids.iter().enumerate().map(|(i, r)| (*r, i)).collect();
     events.sort_by_key(|e| order.get(&e.rowid).copied().unwrap_or(usize::MAX));
+    Ok(events)
+}
+
+/// An event row (joined with its `timeline` row, if any) as the JSON of an
+/// `Event`, for `json_group_array`. JSON columns go through `json()` so they
+/// nest as values, not as strings.
+pub const JSON_OBJECT: &str = "json_object('rowid', event.rowid,
+    'timeline_rowid', COALESCE(timeline.rowid, 0), 'room_id', event.room_id,
+    'event_id', event.event_id, 'sender', event.sender, 'type', event.type,
+    'state_key', event.state_key, 'timestamp', event.timestamp, 'content', json(event.content),
+    'decrypted', json(event.decrypted), 'decrypted_type', event.decrypted_type,
+    'unsigned', json(event.unsigned), 'local_content', json(event.local_content),
+    'transaction_id', event.transaction_id, 'redacted_by', event.redacted_by,
+    'relates_to', event.relates_to, 'relation_type', event.relation_type,
+    'decryption_error', event.decryption_error, 'send_error', event.send_error,
+    'reactions', json(event.reactions), 'last_edit_rowid', event.last_edit_rowid,
+    'unread_type', event.unread_type)";
+
+/// Parses a `json_group_array` of `JSON_OBJECT`s.
+pub fn from_json_array(array: &str) -> StoreResult<Vec<Event>> {
+    let mut events: Vec<Event> = serde_json::from_str(array)?;
+    for e in &mut events {
+        // The store keeps `{}` once the last reaction is redacted.
+        if e.reactions.as_ref().is_some_and(|r| r.is_empty()) {
+            e.reactions = None;
+        }
+    }
     Ok(events)
 }
 

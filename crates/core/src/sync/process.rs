@@ -177,12 +177,13 @@ async fn process_joined(
         State::Before(v) => (v, true),
         State::After(v) => (v, false),
     };
-    for raw in state_events {
-        let Ok(ev) = event::from_json(room_id, raw.json().get()) else {
-            continue;
-        };
-        let (rowid, _) = store::event::insert(tx, &ev).await?;
-        apply_state(tx, ctx, &ev, rowid, &mut out, &mut current, spaces_changed).await?;
+    let state_block: Vec<NewEvent> = state_events
+        .iter()
+        .filter_map(|raw| event::from_json(room_id, raw.json().get()).ok())
+        .collect();
+    let placed = store::event::insert_all(tx, &state_block).await?;
+    for (ev, &(rowid, _)) in state_block.iter().zip(&placed) {
+        apply_state(tx, ctx, ev, rowid, &mut out, &mut current, spaces_changed).await?;
         touched.push(rowid);
     }
 
