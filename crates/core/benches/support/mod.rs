@@ -66,3 +66,29 @@ pub fn peak_rss_mib() -> f64 {
         })
         .map_or(f64::NAN, |kib| kib / 1024.0)
 }
+
+/// CPU seconds used so far by each live thread of this process, keyed by
+/// "name/tid" (/proc/self/task/*/schedstat). Unlike wall time this does not
+/// depend on what else the machine is running.
+pub fn thread_cpu_secs() -> std::collections::BTreeMap<String, f64> {
+    let mut threads = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return threads;
+    };
+    for task in tasks.flatten() {
+        let read = |file: &str| std::fs::read_to_string(task.path().join(file)).ok();
+        let (Some(name), Some(stat)) = (read("comm"), read("schedstat")) else {
+            continue;
+        };
+        let Some(ns) = stat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<f64>().ok())
+        else {
+            continue;
+        };
+        let tid = task.file_name().to_string_lossy().into_owned();
+        threads.insert(format!("{}/{tid}", name.trim()), ns / 1e9);
+    }
+    threads
+}

@@ -101,3 +101,87 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A profile written before migration 0002 (which rebuilds the event
+    /// table) keeps every event, its timeline and state rows, and the
+    /// uniqueness of transaction ids.
+    #[tokio::test]
+    async fn event_table_rebuild_keeps_what_was_stored() {
+        let dir =
+            std::env::temp_dir().join(format!("trellis-migrate-{}", crate::secrets::random_hex(6)));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .unwrap()
+            .filename(&path)
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .connect_with(options)
+            .await
+            .unwrap();
+        let mut first = sqlx::migrate!("./migrations");
+        first.migrations = std::borrow::Cow::Owned(first.migrations[..1].to_vec());
+        first.run(&pool).await.unwrap();
+        for sql in [
+            "INSERT INTO room (room_id) VALUES ('!r:x')",
+            "INSERT INTO event (room_id, event_id, sender, type, timestamp, content)
+             VALUES ('!r:x', '$a', '@u:x', 'm.room.name', 1, '{\"name\":\"N\"}')",
+            "INSERT INTO event (room_id, event_id, sender, type, timestamp, content, transaction_id)
+             VALUES ('!r:x', '~t1', '@u:x', 'm.room.message', 2, '{}', 't1')",
+            "INSERT INTO timeline (room_id, event_rowid) VALUES ('!r:x', 1), ('!r:x', 2)",
+            "INSERT INTO current_state (room_id, event_type, state_key, event_rowid)
+             VALUES ('!r:x', 'm.room.name', '', 1)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+
+        let store = Store::open(&path).await.unwrap();
+        let db = store.pool();
+        let events: Vec<(i64, String, Option<String>)> =
+            sqlx::query_as("SELECT rowid, event_id, transaction_id FROM event ORDER BY rowid")
+                .fetch_all(db)
+                .await
+                .unwrap();
+        assert_eq!(
+            events,
+            [
+                (1, "$a".to_owned(), None),
+                (2, "~t1".to_owned(), Some("t1".to_owned()))
+            ]
+        );
+        let timeline: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM timeline")
+            .fetch_one(db)
+            .await
+            .unwrap();
+        assert_eq!(timeline, 2);
+        let duplicate = sqlx::query(
+            "INSERT INTO event (room_id, event_id, sender, type, timestamp, content, transaction_id)
+             VALUES ('!r:x', '~t2', '@u:x', 'm.room.message', 3, '{}', 't1')",
+        )
+        .execute(db)
+        .await;
+        assert!(
+            duplicate.is_err(),
+            "a second event with transaction id t1 was stored"
+        );
+        // Foreign keys are back on: removing the room takes its rows along.
+        sqlx::query("DELETE FROM current_state")
+            .execute(db)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM room").execute(db).await.unwrap();
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM timeline")
+            .fetch_one(db)
+            .await
+            .unwrap();
+        assert_eq!(left, 0);
+        store.pool().close().await;
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
