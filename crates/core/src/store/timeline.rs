@@ -1,6 +1,5 @@
 //! The `timeline` table: each room's events in display order.
 
-use sqlx::Row;
 use trellis_rpc::model::{Event, EventRowId, TimelineRowId, TimelineRowTuple};
 
 use super::{StoreResult, Tx};
@@ -54,33 +53,30 @@ pub async fn page<'e, E: sqlx::SqliteExecutor<'e>>(
     before: TimelineRowId,
     limit: u32,
 ) -> StoreResult<Vec<Event>> {
-    let sql = format!(
-        "SELECT timeline.rowid, {} FROM timeline JOIN event ON event.rowid = timeline.event_rowid
-         WHERE timeline.room_id = ? AND timeline.rowid < ?
-         ORDER BY timeline.rowid DESC LIMIT ?",
-        super::event::COLUMNS
-    );
     // One plain range, so SQLite seeks (room_id, rowid) to `before` instead
     // of walking the room's index down from the newest row (an `OR` in the
-    // condition kept it from using the range).
+    // condition kept it from using the range). The page comes back as one
+    // JSON row (see `event::by_rowids_and_ids`).
+    let sql = format!(
+        "SELECT json_group_array({}) FROM timeline JOIN event ON event.rowid = timeline.event_rowid
+         WHERE timeline.rowid IN (SELECT rowid FROM timeline WHERE room_id = ? AND rowid < ?
+            ORDER BY rowid DESC LIMIT ?)",
+        super::event::JSON_OBJECT
+    );
     let before = if before == 0 {
         TimelineRowId::MAX
     } else {
         before
     };
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let array: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(room_id)
         .bind(before)
         .bind(limit)
-        .fetch_all(db)
+        .fetch_one(db)
         .await?;
-    rows.iter()
-        .map(|r| {
-            let mut e = super::event::from_row_at(r, 1)?;
-            e.timeline_rowid = r.get(0);
-            Ok(e)
-        })
-        .collect()
+    let mut events = super::event::from_json_array(&array)?;
+    events.sort_by_key(|e| std::cmp::Reverse(e.timeline_rowid));
+    Ok(events)
 }
 
 /// Appends events to a room's timeline in the given order, skipping those
