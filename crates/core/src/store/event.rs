@@ -230,10 +230,11 @@ where
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT json_group_array({JSON_OBJECT}) FROM event
+        "SELECT json_group_array({}) FROM event
          LEFT JOIN timeline ON timeline.event_rowid = event.rowid
          WHERE event.rowid IN (SELECT value FROM json_each(?))
-            OR event.event_id IN (SELECT value FROM json_each(?))"
+            OR event.event_id IN (SELECT value FROM json_each(?))",
+        json_object_on_timeline()
     );
     let array: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(serde_json::to_string(rowids)?)
@@ -247,22 +248,30 @@ where
     Ok(events)
 }
 
-/// An event row (joined with its `timeline` row, if any) as the JSON of an
-/// `Event`, for `json_group_array`. JSON columns go through `json()` so they
-/// nest as values, not as strings.
-pub const JSON_OBJECT: &str = "json_object('rowid', event.rowid,
-    'timeline_rowid', COALESCE(timeline.rowid, 0), 'room_id', event.room_id,
-    'event_id', event.event_id, 'sender', event.sender, 'type', event.type,
-    'state_key', event.state_key, 'timestamp', event.timestamp, 'content', json(event.content),
-    'decrypted', json(event.decrypted), 'decrypted_type', event.decrypted_type,
-    'unsigned', json(event.unsigned), 'local_content', json(event.local_content),
-    'transaction_id', event.transaction_id, 'redacted_by', event.redacted_by,
-    'relates_to', event.relates_to, 'relation_type', event.relation_type,
-    'decryption_error', event.decryption_error, 'send_error', event.send_error,
-    'reactions', json(event.reactions), 'last_edit_rowid', event.last_edit_rowid,
-    'unread_type', event.unread_type)";
+/// An event row as the JSON of an `Event`, for `json_group_array`, with
+/// `timeline_rowid` taken from the given SQL expression. JSON columns go
+/// through `json()` so they nest as values, not as strings.
+pub fn json_object(timeline_rowid: &str) -> String {
+    format!(
+        "json_object('rowid', event.rowid, 'timeline_rowid', {timeline_rowid},
+        'room_id', event.room_id, 'event_id', event.event_id, 'sender', event.sender,
+        'type', event.type, 'state_key', event.state_key, 'timestamp', event.timestamp,
+        'content', json(event.content), 'decrypted', json(event.decrypted),
+        'decrypted_type', event.decrypted_type, 'unsigned', json(event.unsigned),
+        'local_content', json(event.local_content), 'transaction_id', event.transaction_id,
+        'redacted_by', event.redacted_by, 'relates_to', event.relates_to,
+        'relation_type', event.relation_type, 'decryption_error', event.decryption_error,
+        'send_error', event.send_error, 'reactions', json(event.reactions),
+        'last_edit_rowid', event.last_edit_rowid, 'unread_type', event.unread_type)"
+    )
+}
 
-/// Parses a `json_group_array` of `JSON_OBJECT`s.
+/// `json_object` for a query that LEFT JOINs `timeline`.
+pub fn json_object_on_timeline() -> String {
+    json_object("COALESCE(timeline.rowid, 0)")
+}
+
+/// Parses a `json_group_array` of `json_object`s.
 pub fn from_json_array(array: &str) -> StoreResult<Vec<Event>> {
     let mut events: Vec<Event> = serde_json::from_str(array)?;
     for e in &mut events {

@@ -109,18 +109,20 @@ pub async fn events<'e, E: sqlx::SqliteExecutor<'e>>(
     room_id: &str,
     include_members: bool,
 ) -> StoreResult<Vec<trellis_rpc::model::Event>> {
+    // One JSON row, not a row per event (a room can have thousands of
+    // members); see `event::by_rowids_and_ids`.
     let sql = format!(
-        "SELECT {} FROM current_state JOIN event ON event.rowid = current_state.event_rowid
-         WHERE current_state.room_id = ? AND (? OR current_state.event_type != 'm.room.member')
-         ORDER BY current_state.event_type, current_state.state_key",
-        super::event::COLUMNS
+        "SELECT json_group_array({} ORDER BY current_state.event_type, current_state.state_key)
+         FROM current_state JOIN event ON event.rowid = current_state.event_rowid
+         WHERE current_state.room_id = ? AND (? OR current_state.event_type != 'm.room.member')",
+        super::event::json_object("0")
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let array: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(room_id)
         .bind(include_members)
-        .fetch_all(db)
+        .fetch_one(db)
         .await?;
-    rows.iter().map(super::event::from_row).collect()
+    super::event::from_json_array(&array)
 }
 
 /// The contents of the room-level state events (state key "") that room

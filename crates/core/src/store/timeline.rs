@@ -61,7 +61,7 @@ pub async fn page<'e, E: sqlx::SqliteExecutor<'e>>(
         "SELECT json_group_array({}) FROM timeline JOIN event ON event.rowid = timeline.event_rowid
          WHERE timeline.rowid IN (SELECT rowid FROM timeline WHERE room_id = ? AND rowid < ?
             ORDER BY rowid DESC LIMIT ?)",
-        super::event::JSON_OBJECT
+        super::event::json_object_on_timeline()
     );
     let before = if before == 0 {
         TimelineRowId::MAX
