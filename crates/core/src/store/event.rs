@@ -208,12 +208,13 @@ pub async fn by_rowids<'e, E>(db: E, rowids: &[EventRowId]) -> StoreResult<Vec<E
 where
     E: sqlx::SqliteExecutor<'e>,
 {
-    by_rowids_and_ids(db, rowids, &[]).await
+    by_rowids_and_ids(db, rowids, &[], &[]).await
 }
 
 /// Loads events by rowid, in the order asked for, and in the same read
-/// those of `event_ids` we hold (after them, in no set order). Events on a
-/// timeline come with their `timeline_rowid`.
+/// those of `event_ids` we hold and those of `if_related` that a relation
+/// trigger has marked (redacted, reacted to, edited), after them in no set
+/// order. Events on a timeline come with their `timeline_rowid`.
 ///
 /// The events come back as one JSON array in one row: sqlx hands every row
 /// (and copies every column) across from its worker thread, which cost more
@@ -222,23 +223,27 @@ pub async fn by_rowids_and_ids<'e, E>(
     db: E,
     rowids: &[EventRowId],
     event_ids: &[&str],
+    if_related: &[EventRowId],
 ) -> StoreResult<Vec<Event>>
 where
     E: sqlx::SqliteExecutor<'e>,
 {
-    if rowids.is_empty() && event_ids.is_empty() {
+    if rowids.is_empty() && event_ids.is_empty() && if_related.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
         "SELECT json_group_array({}) FROM event
          LEFT JOIN timeline ON timeline.event_rowid = event.rowid
          WHERE event.rowid IN (SELECT value FROM json_each(?))
-            OR event.event_id IN (SELECT value FROM json_each(?))",
+            OR event.event_id IN (SELECT value FROM json_each(?))
+            OR (event.rowid IN (SELECT value FROM json_each(?)) AND (event.redacted_by IS NOT NULL
+                OR event.last_edit_rowid IS NOT NULL OR event.reactions != '{{}}'))",
         json_object_on_timeline()
     );
     let array: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(serde_json::to_string(rowids)?)
         .bind(serde_json::to_string(event_ids)?)
+        .bind(serde_json::to_string(if_related)?)
         .fetch_one(db)
         .await?;
     let mut events = from_json_array(&array)?;
@@ -246,6 +251,44 @@ where
         rowids.iter().enumerate().map(|(i, r)| (*r, i)).collect();
     events.sort_by_key(|e| order.get(&e.rowid).copied().unwrap_or(usize::MAX));
     Ok(events)
+}
+
+impl NewEvent {
+    /// The event as its row reads right after `insert_many` stored it, at
+    /// `rowid` (and `timeline_rowid`, 0 if none), before any relation
+    /// trigger marked it. Not for events that took over a local echo.
+    pub fn as_stored(&self, rowid: EventRowId, timeline_rowid: i64) -> StoreResult<Event> {
+        let json = |text: &Option<String>| raw(text.clone());
+        Ok(Event {
+            rowid,
+            timeline_rowid,
+            room_id: self.room_id.clone(),
+            event_id: self.event_id.clone(),
+            sender: self.sender.clone(),
+            event_type: self.event_type.clone(),
+            state_key: self.state_key.clone(),
+            timestamp: self.timestamp,
+            content: RawValue::from_string(self.content.clone())?,
+            decrypted: json(&self.decrypted)?,
+            decrypted_type: self.decrypted_type.clone(),
+            unsigned: json(&self.unsigned)?,
+            local_content: self
+                .local_content
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()?,
+            transaction_id: None,
+            redacted_by: None,
+            relates_to: self.relates_to.clone(),
+            relation_type: self.relation_type.clone(),
+            decryption_error: self.decryption_error.clone(),
+            send_error: None,
+            reactions: None,
+            last_edit_rowid: None,
+            unread_type: self.unread_type,
+            sticky_duration_ms: None,
+        })
+    }
 }
 
 /// An event row as the JSON of an `Event`, for `json_group_array`, with
