@@ -1,5 +1,4 @@
 fn main() {
-    // The Tauri config lives at the repository root (see DESIGN.md), not beside this crate.
     // The app's own commands get permissions (allow-rpc-connect, …) that
     // capabilities/main.json grants to the main window only.
     let manifest = tauri_build::AppManifest::new().commands(&[
@@ -10,9 +9,7 @@ fn main() {
         "open_link",
         "close_window",
     ]);
-    let attributes = tauri_build::Attributes::new()
-        .config_path("../tauri.conf.json")
-        .app_manifest(manifest);
+    let attributes = tauri_build::Attributes::new().app_manifest(manifest);
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");
     }

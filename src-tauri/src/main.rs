@@ -58,8 +58,7 @@ fn profile_arg(args: &[String]) -> Result<Option<PathBuf>, String> {
 }
 
 fn run(profile: Option<PathBuf>, args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
-    // Same root config as build.rs; the path is relative to this crate's Cargo.toml.
-    let context = tauri::generate_context!("../tauri.conf.json");
+    let context = tauri::generate_context!();
     let app = tauri::Builder::default()
         // First, so a second launch hands over its arguments and exits
         // before it touches the profile.
