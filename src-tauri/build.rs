@@ -4,6 +4,7 @@ fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "rpc_connect",
         "rpc_send",
+        "get_shell_settings",
         "set_shell_settings",
         "set_viewing_room",
         "open_link",

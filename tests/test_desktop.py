@@ -3,16 +3,23 @@ binary under Xvfb, driven by tauri-driver + WebKitWebDriver, against the test
 Synapse. Log in, open a room, send, see the other person's reply, close the
 window to the tray and get a desktop notification (recorded by a stand-in
 notification server on the session bus), click it and land in the room.
-Screenshots go to the run's artifacts."""
+The tray as a panel sees it (a stand-in StatusNotifierWatcher, the item's
+properties and its dbusmenu). Screenshots go to the run's artifacts."""
 
 import os
+import re
 import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import RUN_ARTIFACTS
-from harness.desktop import KEYS_ENTER, DesktopApp, NotificationServer, Xvfb
+from harness.desktop import (ELEMENT, KEYS_ENTER, DesktopApp, DesktopProcess, NotificationServer, Xvfb, app_env,
+                             close_window, instance_running, move_resize_window, screen_shot, window_rect,
+                             window_viewable)
+from harness.frontend import login
+from harness.tray import TrayWatcher
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +29,33 @@ def desktop_bin() -> Path:
     if not os.access(binary, os.X_OK):
         pytest.fail(f"no trellis-desktop at {binary}: run `cargo build -p trellis-desktop`", pytrace=False)
     return binary
+
+
+@pytest.fixture
+def display():
+    xvfb = Xvfb(RUN_ARTIFACTS / "desktop" / "xvfb.log")
+    yield xvfb.display
+    xvfb.close()
+
+
+@pytest.fixture
+def logs(request) -> Path:
+    return RUN_ARTIFACTS / "desktop" / re.sub(r"[^\w.-]+", "_", request.node.name)
+
+
+def logged_in_profile(make_backend, synapse, user, profile: Path, rooms: list[str]) -> Path:
+    """A profile already logged in as user (through the stdio backend, which
+    shares the engine and the keyring entry with the desktop app), with its
+    first sync, holding these rooms, stored."""
+    backend = make_backend(profile)
+    mark = backend.mark()
+    login(backend, synapse, user)
+    # Stopping before the first sync is committed loses its rooms: matrix-sdk
+    # keeps the response's token and returns nothing when it comes again.
+    wait_until(lambda: set(rooms) <= {r for s in backend.events("sync_complete", mark) for r in s.get("rooms") or {}},
+               timeout=60, what="the first sync to be stored")
+    backend.stop()
+    return profile
 
 
 def text_xpath(text: str) -> str:
@@ -38,18 +72,17 @@ def wait_until(check, timeout: float = 30, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_log_in_chat_and_get_notified_from_the_tray(synapse, register_user, desktop_bin, tmp_path, request):
+def test_log_in_chat_and_get_notified_from_the_tray(synapse, register_user, desktop_bin, display, tmp_path):
     shots = RUN_ARTIFACTS / "desktop"
     alice, bob = register_user("alice"), register_user("bob")
     room_id = bob.create_room(name="Desktop chat", invite=[alice.user_id])
     alice.join(room_id)
     bob.send_text(room_id, "hello from bob")
 
-    display = Xvfb(RUN_ARTIFACTS / "desktop" / "xvfb.log")
     notifications = NotificationServer()
     app = None
     try:
-        app = DesktopApp(desktop_bin, tmp_path / "profile", display.display, shots)
+        app = DesktopApp(desktop_bin, tmp_path / "profile", display, shots)
         homeserver = app.find("//label[span[text()='Homeserver']]/input")
         app.type(homeserver, "\ue010" + "\ue003" * 40 + synapse.url)  # End, Backspace…: replace the default
         app.type(app.find("//label[span[text()='Username']]/input"), alice.localpart)
@@ -88,11 +121,246 @@ def test_log_in_chat_and_get_notified_from_the_tray(synapse, register_user, desk
         app.screenshot(shots / "04-after-notification.png")
     except BaseException:
         if app:
-            app.screenshot(shots / "failure.png")
-            (shots / "failure.html").write_text(app.page_source())
+            app.keep_failure(shots)
         raise
     finally:
         if app:
             app.close()
         notifications.close()
-        display.close()
+
+
+def badge_shown(icon_path: str) -> bool:
+    """Whether the tray icon carries the red dot of unread highlights (drawn
+    in its top right corner)."""
+    with Image.open(icon_path) as img:
+        rgba = img.convert("RGBA")
+        r = max(min(rgba.size) // 4, 2)
+        return rgba.getpixel((rgba.width - r - 1, r + 1)) == (0xE0, 0x24, 0x24, 0xFF)
+
+
+def test_tray_counts_unread_marks_highlights_shows_hides_and_quits(
+        synapse, register_user, make_backend, desktop_bin, display, logs, tmp_path):
+    alice, bob = register_user("alice"), register_user("bob")
+    room_id = bob.create_room(name="Tray chat", invite=[alice.user_id])
+    alice.join(room_id)
+    profile = logged_in_profile(make_backend, synapse, alice, tmp_path / "profile", [room_id])
+
+    watcher = TrayWatcher()
+    app = DesktopProcess(desktop_bin, app_env(display, profile), logs / "desktop.log")
+    try:
+        tray = watcher.wait_for_item()
+        assert tray.pid() == app.proc.pid
+        assert tray.prop("Status") == "Active"
+        assert tray.labels() == ["No unread messages", "Show/hide Trellis", "Quit Trellis"]
+        assert not badge_shown(tray.prop("IconName"))
+        wait_until(lambda: window_viewable(display), what="the window to show")
+
+        # A message in a two-person room notifies, but does not highlight.
+        bob.send_text(room_id, "morning")
+        wait_until(lambda: tray.labels()[0] == "1 unread message", what="the count of one")
+        assert not badge_shown(tray.prop("IconName"))
+
+        # Being mentioned highlights: the icon gets its mark.
+        bob.send(room_id, "m.room.message", {"msgtype": "m.text", "body": f"{alice.localpart}: lunch?",
+                                             "m.mentions": {"user_ids": [alice.user_id]}})
+        wait_until(lambda: tray.labels()[0] == "2 unread messages", what="the count of two")
+        assert badge_shown(tray.prop("IconName"))
+
+        tray.click("Show/hide Trellis")
+        wait_until(lambda: not window_viewable(display), timeout=10, what="the window to hide")
+        tray.click("Show/hide Trellis")
+        wait_until(lambda: window_viewable(display), timeout=10, what="the window to come back")
+
+        # The window's close button hides it to the tray; the app runs on.
+        close_window(display)
+        wait_until(lambda: not window_viewable(display), timeout=10, what="the window to close to the tray")
+        time.sleep(1)
+        assert app.proc.poll() is None
+        tray.click("Show/hide Trellis")
+        wait_until(lambda: window_viewable(display), timeout=10, what="the window to come back")
+
+        tray.click("Quit Trellis")
+        assert app.wait(20) == 0
+        assert "panicked" not in app.log.read_text()
+    finally:
+        app.close()
+        watcher.close()
+
+
+def test_close_to_tray_turned_off_in_settings_quits_after_a_restart(
+        synapse, register_user, make_backend, desktop_bin, display, logs, tmp_path):
+    alice = register_user("alice")
+    room_id = alice.create_room(name="Settings room")
+    profile = logged_in_profile(make_backend, synapse, alice, tmp_path / "profile", [room_id])
+
+    app = DesktopApp(desktop_bin, profile, display, logs)
+    try:
+        app.find(text_xpath("Settings room"), timeout=60)
+        app.click(app.find("//button[@title='Settings']"))
+        toggle = app.find("//label[span[contains(., 'Close to tray')]]/input")
+        assert app.run_js("return arguments[0].checked", {ELEMENT: toggle}) is True
+        app.click(toggle)
+        assert app.run_js("return arguments[0].checked", {ELEMENT: toggle}) is False
+        # The shell took it (the page hands it over asynchronously) before this run ends.
+        wait_until(lambda: app.run_js("return window.__TAURI_INTERNALS__.invoke('get_shell_settings')")
+                   == {"notifications": True, "close_to_tray": False}, timeout=10, what="the shell to take the setting")
+    finally:
+        app.close()
+    wait_until(lambda: not instance_running(), timeout=15, what="the first run to end")
+
+    # Started again, the shell knows the setting before any page has loaded:
+    # the close button, pressed as soon as the window shows, quits.
+    again = DesktopProcess(desktop_bin, app_env(display, profile), logs / "restart.log")
+    try:
+        wait_until(lambda: window_viewable(display), what="the window to show")
+        close_window(display)
+        assert again.wait(20) == 0
+        assert "panicked" not in again.log.read_text()
+    finally:
+        again.close()
+
+
+def room_header(app: DesktopApp, name: str, timeout: float = 20) -> str:
+    """The open room's header, once it names this room."""
+    return app.find(f"//header[@class='room-head']//h2[normalize-space()='{name}']", timeout=timeout)
+
+
+def test_a_second_launch_hands_its_link_to_the_first_window_and_exits(
+        synapse, register_user, make_backend, desktop_bin, display, logs, tmp_path):
+    alice, bob = register_user("alice"), register_user("bob")
+    alias = f"linked-{alice.localpart}"
+    linked = bob.create_room(name="Linked room", invite=[alice.user_id], room_alias_name=alias)
+    other = bob.create_room(name="Other room", invite=[alice.user_id])
+    for room in (linked, other):
+        alice.join(room)
+    server = alice.user_id.split(":", 1)[1]
+    profile = logged_in_profile(make_backend, synapse, alice, tmp_path / "profile", [linked, other])
+    launches = []
+
+    def launch_again(*args: str):
+        """Starts the binary again, as a desktop does for a clicked link, and
+        expects it to hand over and exit at once, without a window."""
+        second = DesktopProcess(desktop_bin, app_env(display, profile), logs / f"launch-{len(launches)}.log", args)
+        launches.append(second)
+        assert second.wait(20) == 0, second.log.read_text()
+        assert "backend started" not in second.log.read_text()  # it never opened the profile
+
+    app = DesktopApp(desktop_bin, profile, display, logs)
+    try:
+        app.click(app.find(text_xpath("Other room"), timeout=60))
+        room_header(app, "Other room")
+
+        launch_again(f"matrix:r/{alias}:{server}")
+        room_header(app, "Linked room")
+        # Room version 12 IDs have no server name; matrix.to links carry them as they are.
+        launch_again(f"https://matrix.to/#/{other}?via={server}")
+        room_header(app, "Other room")
+
+        # With nothing to open, a second launch brings the window back from the tray.
+        close_window(display)
+        wait_until(lambda: not window_viewable(display), timeout=10, what="the window to close to the tray")
+        launch_again()
+        wait_until(lambda: window_viewable(display), timeout=10, what="the window to come back")
+        room_header(app, "Other room")
+    except BaseException:
+        app.keep_failure(logs)
+        raise
+    finally:
+        app.close()
+        for launch in launches:
+            launch.close()
+
+
+def test_links_open_in_the_system_browser_and_nothing_else_leaves_the_app(
+        synapse, register_user, make_backend, desktop_bin, display, logs, tmp_path):
+    alice, bob = register_user("alice"), register_user("bob")
+    room_id = bob.create_room(name="Link room", invite=[alice.user_id])
+    alice.join(room_id)
+    url = "https://example.org/trellis?from=desktop"
+    bob.send_text(room_id, f"have a look at {url}")
+    # What a sender may write; the backend's sanitizer drops both hrefs.
+    bob.send(room_id, "m.room.message", {
+        "msgtype": "m.text", "body": "file link, script link", "format": "org.matrix.custom.html",
+        "formatted_body": '<a href="file:///etc/passwd">file link</a>, <a href="javascript:alert(1)">script link</a>'})
+    profile = logged_in_profile(make_backend, synapse, alice, tmp_path / "profile", [room_id])
+
+    # The system's opener, as the app finds it on PATH: it records what it is asked to open.
+    bin_dir, opened = tmp_path / "bin", tmp_path / "opened.txt"
+    bin_dir.mkdir()
+    (bin_dir / "xdg-open").write_text(f"#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{opened}'\n")
+    (bin_dir / "xdg-open").chmod(0o755)
+
+    def opened_urls() -> list[str]:
+        return opened.read_text().splitlines() if opened.exists() else []
+
+    app = DesktopApp(desktop_bin, profile, display, logs, path_first=bin_dir)
+    try:
+        app.click(app.find(text_xpath("Link room"), timeout=60))
+        page = app.run_js("return location.href")
+        app.click(app.find(f"//a[@href='{url}']"))
+        wait_until(lambda: opened_urls() == [url], timeout=15, what="the system browser to get the link")
+
+        # None of these may reach the opener: the disarmed links, the shell's
+        # command asked directly, and the page navigating away.
+        app.click(app.find(text_xpath("file link")))
+        app.click(app.find(text_xpath("script link")))
+        refusals = app.run_js("""
+            const invoke = window.__TAURI_INTERNALS__.invoke;
+            return (async () => {
+              const out = [];
+              for (const url of ["file:///etc/passwd", "javascript:alert(1)"]) {
+                out.push(await invoke("open_link", { url }).then(() => "opened", (e) => String(e)));
+              }
+              return out;
+            })();""")
+        assert all("not opened" in r for r in refusals), refusals
+        app.run_js("setTimeout(() => { location.href = 'ssh://example.org/'; }, 0)")
+        # Last, a navigation to a web page: it goes to the browser, after everything above.
+        later = "https://example.org/navigated"
+        app.run_js(f"setTimeout(() => {{ location.href = '{later}'; }}, 0)")
+        wait_until(lambda: later in opened_urls(), timeout=15, what="the navigation to reach the browser")
+        assert opened_urls() == [url, later]
+
+        # The window still shows Trellis, in the same room.
+        assert app.run_js("return location.href") == page
+        room_header(app, "Link room", timeout=5)
+        # WebKitWebDriver's screenshots hang once the opener has run (the
+        # window still draws): the screen itself is kept instead.
+        screen_shot(display, logs / "after-links.png")
+    except BaseException:
+        app.keep_failure(logs)
+        raise
+    finally:
+        app.close()
+
+
+def test_window_size_and_position_are_remembered(
+        synapse, register_user, make_backend, desktop_bin, display, logs, tmp_path):
+    alice = register_user("alice")
+    room_id = alice.create_room(name="Window room")
+    profile = logged_in_profile(make_backend, synapse, alice, tmp_path / "profile", [room_id])
+    wanted = (130, 70, 820, 560)
+
+    watcher = TrayWatcher()
+    first = DesktopProcess(desktop_bin, app_env(display, profile), logs / "first.log")
+    try:
+        wait_until(lambda: window_viewable(display), what="the window to show")
+        assert window_rect(display) != wanted
+        move_resize_window(display, *wanted)
+        wait_until(lambda: window_rect(display) == wanted, timeout=10, what="the window to take its new place")
+        # How a day with Trellis ends: closed to the tray, then quit from there.
+        close_window(display)
+        wait_until(lambda: not window_viewable(display), timeout=10, what="the window to close to the tray")
+        watcher.wait_for_item().click("Quit Trellis")
+        assert first.wait(20) == 0
+    finally:
+        first.close()
+        watcher.close()
+    assert (profile / "window-state.json").is_file()
+
+    again = DesktopProcess(desktop_bin, app_env(display, profile), logs / "again.log")
+    try:
+        wait_until(lambda: window_viewable(display), what="the window to show again")
+        wait_until(lambda: window_rect(display) == wanted, timeout=10, what="the window at its old place and size")
+    finally:
+        again.close()

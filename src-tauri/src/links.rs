@@ -44,13 +44,19 @@ pub fn parse(link: &str) -> Option<Target> {
     })
 }
 
-/// A Matrix id has a sigil, a local part, a colon and a server name, and no
-/// characters that could break out of where it is used.
+/// A Matrix id has a sigil, a local part, a colon and a server name — but
+/// the room IDs of v12+ rooms are only a hash — and no characters that
+/// could break out of where it is used.
 fn valid(target: Target) -> Option<Target> {
     let (Target::Room(id) | Target::Alias(id) | Target::User(id)) = &target;
-    let (local, server) = id[1..].split_once(':')?;
     let clean = |s: &str| !s.is_empty() && !s.chars().any(|c| c.is_control() || c.is_whitespace());
-    (clean(local) && clean(server) && id.len() <= 255).then_some(target)
+    // Every id here starts with its one-byte sigil.
+    let ok = match (&target, id[1..].split_once(':')) {
+        (_, Some((local, server))) => clean(local) && clean(server),
+        (Target::Room(_), None) => clean(&id[1..]),
+        _ => false,
+    };
+    (ok && id.len() <= 255).then_some(target)
 }
 
 /// Percent-decoding, refusing anything that is not UTF-8.
@@ -106,6 +112,15 @@ mod tests {
                 "https://matrix.to/#/@alice:example.org",
                 Target::User("@alice:example.org".into()),
             ),
+            // v12 room IDs have no server name.
+            (
+                "https://matrix.to/#/!31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM?via=x",
+                Target::Room("!31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM".into()),
+            ),
+            (
+                "matrix:roomid/31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM",
+                Target::Room("!31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM".into()),
+            ),
         ];
         for (link, want) in cases {
             assert_eq!(parse(link), Some(want), "{link}");
@@ -113,6 +128,9 @@ mod tests {
         for bad in [
             "matrix:x/y:z",
             "matrix:u/alice",
+            "matrix:r/team",
+            "matrix:roomid/",
+            "https://matrix.to/#/!",
             "matrix:u/%ff:x",
             "matrix:u/a%0ab:x",
             "https://matrix.to/#/alice:x",

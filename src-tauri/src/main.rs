@@ -11,6 +11,7 @@ mod bridge;
 mod links;
 mod media;
 mod notify;
+mod settings;
 mod shell;
 mod tray;
 mod window;
@@ -18,7 +19,6 @@ mod window;
 use std::path::PathBuf;
 
 use tauri::{AppHandle, Manager, RunEvent};
-use tauri_plugin_deep_link::DeepLinkExt;
 use trellis_core::{Backend, profile::Profile};
 
 use crate::{bridge::Bridge, shell::Shell};
@@ -59,6 +59,9 @@ fn profile_arg(args: &[String]) -> Result<Option<PathBuf>, String> {
 
 fn run(profile: Option<PathBuf>, args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
     let context = tauri::generate_context!();
+    // Resolving only names the directory; the backend takes its lock in
+    // setup. Absolute, as other processes get paths in it (the tray's icon).
+    let dir = std::path::absolute(Profile::resolve(profile)?)?;
     let app = tauri::Builder::default()
         // First, so a second launch hands over its arguments and exits
         // before it touches the profile.
@@ -66,9 +69,11 @@ fn run(profile: Option<PathBuf>, args: Vec<String>) -> Result<(), Box<dyn std::e
             open_links_or_show(app, &argv);
         }))
         .plugin(tauri_plugin_deep_link::init())
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(window_state(&dir))
         .plugin(tauri_plugin_opener::init())
-        .manage(Shell::default())
+        // Managed before setup: a second launch may hand over its links
+        // while the backend is still starting.
+        .manage(Shell::new(&dir))
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, |ctx, request, responder| {
             match ctx.app_handle().try_state::<Bridge>() {
                 Some(bridge) => media::handle(bridge.backend.clone(), ctx, request, responder),
@@ -83,24 +88,31 @@ fn run(profile: Option<PathBuf>, args: Vec<String>) -> Result<(), Box<dyn std::e
         .invoke_handler(tauri::generate_handler![
             bridge::rpc_connect,
             bridge::rpc_send,
+            shell::get_shell_settings,
             shell::set_shell_settings,
             shell::set_viewing_room,
             shell::open_link,
             shell::close_window,
         ])
         .setup(move |app| {
-            let dir = Profile::resolve(profile)?;
             let backend = tauri::async_runtime::block_on(Backend::start(&dir))?;
             tracing::info!(profile = %dir.display(), "backend started");
             app.manage(Bridge::new(backend));
-            window::create(app.handle())?;
-            tray::build(app.handle())?;
-            let handle = app.handle().clone();
-            app.deep_link().on_open_url(move |event| {
-                for url in event.urls() {
-                    shell::open_matrix_link(&handle, url.as_str());
-                }
-            });
+            window::create(app.handle(), &dir)?;
+            tray::build(app.handle(), &dir)?;
+            // macOS hands links to the running app as events. Elsewhere they
+            // are a launch's arguments, which reach open_links_or_show (the
+            // plugin's event for them as well would open each link twice).
+            #[cfg(target_os = "macos")]
+            {
+                use tauri_plugin_deep_link::DeepLinkExt;
+                let handle = app.handle().clone();
+                app.deep_link().on_open_url(move |event| {
+                    for url in event.urls() {
+                        shell::open_matrix_link(&handle, url.as_str());
+                    }
+                });
+            }
             open_links_or_show(app.handle(), &args);
             tauri::async_runtime::spawn(shell::follow_backend(app.handle().clone()));
             Ok(())
@@ -114,6 +126,20 @@ fn run(profile: Option<PathBuf>, args: Vec<String>) -> Result<(), Box<dyn std::e
         }
     });
     Ok(())
+}
+
+/// Window size and position are kept in the profile, beside everything
+/// else of it, rather than in one file for every profile of the user.
+fn window_state(profile: &std::path::Path) -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let builder = tauri_plugin_window_state::Builder::default();
+    // The plugin joins the name to the config directory; an absolute path
+    // replaces that directory. A path that is not UTF-8 keeps the default.
+    let file = profile.join("window-state.json").into_os_string();
+    match file.into_string() {
+        Ok(path) => builder.with_filename(path),
+        Err(_) => builder,
+    }
+    .build()
 }
 
 /// A launch's arguments (this one's, or a second launch's): Matrix links

@@ -1,32 +1,20 @@
-//! The shell's own state: the settings the UI hands over, the room on
-//! screen, and what the backend's activity means for tray and notifications.
+//! The shell's own state: its settings, the room on screen, and what the
+//! backend's activity means for tray and notifications.
 
-use std::sync::Mutex;
+use std::{path::PathBuf, sync::Mutex};
 
-use serde::Deserialize;
 use tauri::{AppHandle, Manager, State};
 
-use crate::{activity::Activity, links, notify, tray};
+use crate::{
+    activity::Activity,
+    links, notify,
+    settings::{self, Settings},
+    tray,
+};
 
-/// What the UI's settings say about the shell's behaviour.
-#[derive(Debug, Clone, Copy, Deserialize)]
-pub struct Settings {
-    pub notifications: bool,
-    pub close_to_tray: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            notifications: true,
-            close_to_tray: true,
-        }
-    }
-}
-
-#[derive(Default)]
 pub struct Shell {
-    pub settings: Mutex<Settings>,
+    settings: Mutex<Settings>,
+    settings_file: PathBuf,
     pub viewing_room: Mutex<Option<String>>,
     pub activity: Mutex<Activity>,
     /// A deep link that came before the UI could take it.
@@ -34,16 +22,36 @@ pub struct Shell {
 }
 
 impl Shell {
+    /// The shell of the profile in `profile`, with its saved settings.
+    pub fn new(profile: &std::path::Path) -> Self {
+        let settings_file = settings::path_in(profile);
+        Self {
+            settings: Mutex::new(settings::load(&settings_file)),
+            settings_file,
+            viewing_room: Mutex::default(),
+            activity: Mutex::default(),
+            pending_link: Mutex::default(),
+        }
+    }
+
     pub fn settings(&self) -> Settings {
         self.settings.lock().map(|s| *s).unwrap_or_default()
     }
 }
 
 #[tauri::command]
-pub fn set_shell_settings(shell: State<'_, Shell>, settings: Settings) {
+pub fn get_shell_settings(shell: State<'_, Shell>) -> Settings {
+    shell.settings()
+}
+
+/// Takes the settings the UI changed and saves them for the next start.
+#[tauri::command]
+pub fn set_shell_settings(shell: State<'_, Shell>, settings: Settings) -> Result<(), String> {
     if let Ok(mut s) = shell.settings.lock() {
         *s = settings;
     }
+    settings::save(&shell.settings_file, &settings)
+        .map_err(|e| format!("cannot save the settings: {e}"))
 }
 
 #[tauri::command]

@@ -1,6 +1,8 @@
 //! The tray icon: marked while there are unread highlights; its menu shows
 //! the unread count, opens or hides the window, and quits.
 
+use std::path::Path;
+
 use tauri::{
     AppHandle, Manager, Wry,
     image::Image,
@@ -20,7 +22,7 @@ pub struct Tray {
     shown: std::sync::Mutex<Option<Totals>>,
 }
 
-pub fn build(app: &AppHandle) -> tauri::Result<()> {
+pub fn build(app: &AppHandle, profile: &Path) -> tauri::Result<()> {
     let normal = app
         .default_window_icon()
         .cloned()
@@ -39,6 +41,10 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
         .tooltip("Trellis")
         .menu(&menu)
         .show_menu_on_left_click(false)
+        // Linux panels read the icon from a file. Without this it goes to a
+        // directory shared by every process (/tmp/tray-icon when there is
+        // no XDG_RUNTIME_DIR), under names that differ only by a counter.
+        .temp_dir_path(profile.join("tray-icon"))
         .on_menu_event(|app, event| match event.id().as_ref() {
             "toggle" => crate::window::toggle(app),
             "quit" => app.exit(0),

@@ -2,6 +2,8 @@
 //! app going to the system browser, and closing that hides it to the tray
 //! when the setting says so.
 
+use std::path::Path;
+
 use tauri::{
     AppHandle, Manager, WebviewWindow, WebviewWindowBuilder, WindowEvent,
     webview::NewWindowResponse,
@@ -11,7 +13,7 @@ use crate::{links, shell::Shell};
 
 pub const MAIN: &str = "main";
 
-pub fn create(app: &AppHandle) -> tauri::Result<WebviewWindow> {
+pub fn create(app: &AppHandle, profile: &Path) -> tauri::Result<WebviewWindow> {
     let config = app
         .config()
         .app
@@ -23,6 +25,9 @@ pub fn create(app: &AppHandle) -> tauri::Result<WebviewWindow> {
     let nav_app = app.clone();
     let popup_app = app.clone();
     let window = WebviewWindowBuilder::from_config(app, &config)?
+        // The page's storage belongs to the profile, like the rest of its
+        // state: two profiles never share it.
+        .data_directory(profile.join("webview"))
         .on_navigation(move |url| {
             if is_own_page(url) {
                 return true;

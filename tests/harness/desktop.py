@@ -3,20 +3,26 @@
 session bus that records what the app shows."""
 
 import base64
+import ctypes
 import os
+import re
 import shutil
 import socket
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 from jeepney import DBusAddress, MessageType, message_bus, new_error, new_method_return, new_signal
 from jeepney.io.blocking import open_dbus_connection
+from PIL import ImageGrab
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 KEYS_ENTER = "\ue007"
+# The single-instance plugin's bus name: the app's identifier.
+INSTANCE_NAME = "app.trellis.desktop.SingleInstance"
 
 
 def free_port() -> int:
@@ -109,17 +115,147 @@ class NotificationServer:
         self._conn.close()
 
 
+def app_env(display: int, profile: Path, path_first: Path | None = None) -> dict:
+    """The app's environment: its display and profile; path_first goes
+    before PATH (where a test puts its own xdg-open)."""
+    env = dict(os.environ, DISPLAY=f":{display}", TRELLIS_PROFILE=str(profile),
+               WEBKIT_DISABLE_COMPOSITING_MODE="1", GDK_BACKEND="x11", TRELLIS_LOG="info")
+    if path_first:
+        env["PATH"] = f"{path_first}:{env['PATH']}"
+    return env
+
+
+def _xwininfo(display: int, *args: str) -> str:
+    return subprocess.run(["xwininfo", *args], env=dict(os.environ, DISPLAY=f":{display}"),
+                          capture_output=True, text=True, check=True).stdout
+
+
+def main_window(display: int) -> int | None:
+    """The X id of the app's main window (titled "Trellis", or "(n) Trellis")."""
+    ids = re.findall(r'^\s*(0x[0-9a-f]+) "(?:\(\d+\) )?Trellis":', _xwininfo(display, "-root", "-tree"), re.M)
+    return int(ids[0], 16) if ids else None
+
+
+def _main_window_info(display: int) -> str | None:
+    window = main_window(display)
+    if window is None:
+        return None
+    try:
+        return _xwininfo(display, "-id", hex(window))
+    except subprocess.CalledProcessError:
+        return None  # gone between the two calls
+
+
+def window_viewable(display: int) -> bool:
+    """Whether the main window is mapped, that is on screen rather than in the tray."""
+    info = _main_window_info(display)
+    return info is not None and "Map State: IsViewable" in info
+
+
+def window_rect(display: int) -> tuple[int, int, int, int] | None:
+    """Where the main window is on the screen: x, y, width, height."""
+    info = _main_window_info(display)
+    if info is None:
+        return None
+    field = lambda name: int(re.search(rf"^\s*{name}:\s*(-?\d+)", info, re.M).group(1))  # noqa: E731
+    return field("Absolute upper-left X"), field("Absolute upper-left Y"), field("Width"), field("Height")
+
+
+def screen_shot(display: int, path: Path):
+    """What the display shows, read from the X server."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ImageGrab.grab(xdisplay=f":{display}").save(path)
+
+
+class _ClientMessage(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
+                ("format", ctypes.c_int), ("data", ctypes.c_long * 5)]
+
+
+class _XEvent(ctypes.Union):
+    _fields_ = [("xclient", _ClientMessage), ("pad", ctypes.c_long * 24)]
+
+
+@contextmanager
+def _window_manager(display: int):
+    """Xlib on the display, with the main window: Xvfb has no window
+    manager, so the test does what one would."""
+    window = main_window(display)
+    if window is None:
+        raise AssertionError("no Trellis window on the display")
+    x11 = ctypes.CDLL("libX11.so.6")
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XInternAtom.restype = ctypes.c_ulong
+    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x11.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+    x11.XMoveResizeWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int,
+                                      ctypes.c_uint, ctypes.c_uint]
+    x11.XFlush.argtypes = x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    dpy = x11.XOpenDisplay(f":{display}".encode())
+    if not dpy:
+        raise RuntimeError(f"cannot open display :{display}")
+    try:
+        yield x11, dpy, window
+        x11.XFlush(dpy)
+    finally:
+        x11.XCloseDisplay(dpy)
+
+
+def close_window(display: int):
+    """What a window manager's close button does: WM_DELETE_WINDOW sent to the main window."""
+    with _window_manager(display) as (x11, dpy, window):
+        event = _XEvent()
+        event.xclient.type = 33  # ClientMessage
+        event.xclient.window = window
+        event.xclient.message_type = x11.XInternAtom(dpy, b"WM_PROTOCOLS", 0)
+        event.xclient.format = 32
+        event.xclient.data[0] = x11.XInternAtom(dpy, b"WM_DELETE_WINDOW", 0)
+        x11.XSendEvent(dpy, window, 0, 0, ctypes.byref(event))
+
+
+def move_resize_window(display: int, x: int, y: int, width: int, height: int):
+    """What a person dragging the main window and its corner ends with."""
+    with _window_manager(display) as (x11, dpy, window):
+        x11.XMoveResizeWindow(dpy, window, x, y, width, height)
+
+
+def instance_running() -> bool:
+    """Whether a Trellis owns the single-instance name on the session bus."""
+    with open_dbus_connection(bus="SESSION") as conn:
+        return bool(conn.send_and_get_reply(message_bus.NameHasOwner(INSTANCE_NAME)).body[0])
+
+
+class DesktopProcess:
+    """trellis-desktop started directly (no WebDriver), for what happens
+    outside the page: the tray, a second launch, how the process ends."""
+
+    def __init__(self, binary: Path, env: dict, log: Path, args: tuple[str, ...] = ()):
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.log = log
+        self.proc = subprocess.Popen([str(binary), *args], env=env, stdout=subprocess.DEVNULL,
+                                     stderr=log.open("wb"))
+
+    def wait(self, timeout: float = 20) -> int:
+        return self.proc.wait(timeout)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
 class DesktopApp:
     """trellis-desktop started by tauri-driver, with a WebDriver session on its window."""
 
-    def __init__(self, binary: Path, profile: Path, display: int, log_dir: Path):
+    def __init__(self, binary: Path, profile: Path, display: int, log_dir: Path, path_first: Path | None = None):
         driver = shutil.which("tauri-driver") or str(Path.home() / ".cargo/bin/tauri-driver")
         native = shutil.which("WebKitWebDriver")
         if not os.access(driver, os.X_OK) or not native:
             raise RuntimeError("tauri-driver and WebKitWebDriver are needed (scripts/test installs them)")
         self.port = free_port()
-        env = dict(os.environ, DISPLAY=f":{display}", TRELLIS_PROFILE=str(profile),
-                   WEBKIT_DISABLE_COMPOSITING_MODE="1", GDK_BACKEND="x11", TRELLIS_LOG="info")
+        env = app_env(display, profile, path_first)
         log_dir.mkdir(parents=True, exist_ok=True)
         self.log = log_dir / "desktop.log"
         self.proc = subprocess.Popen(
@@ -178,6 +314,16 @@ class DesktopApp:
     def screenshot(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(self._call("GET", "/screenshot")))
+
+    def keep_failure(self, directory: Path):
+        """The page and a screenshot, as far as a failing session still gives them."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, take in (("failure.html", lambda: self.page_source().encode()),
+                           ("failure.png", lambda: base64.b64decode(self._call("GET", "/screenshot", timeout=15)))):
+            try:
+                (directory / name).write_bytes(take())
+            except Exception as e:  # noqa: BLE001 — keep what can be kept
+                (directory / f"{name}.error.txt").write_text(repr(e))
 
     def close(self):
         try:

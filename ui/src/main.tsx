@@ -9,8 +9,7 @@ import { ServicesContext } from "./state/context";
 import { Store } from "./state/store";
 import { notifyFromSync } from "./notify";
 import type { SyncComplete } from "./rpc/types";
-import { applyTheme, getSettings } from "./settings";
-import { tellShellSettings } from "./shell";
+import { applyTheme, getSettings, loadShellSettings } from "./settings";
 import "./app.css";
 
 applyTheme(getSettings().theme);
@@ -23,7 +22,7 @@ client.onEvent((command, data) => {
   store.apply(command, data);
   if (command === "sync_complete") notifyFromSync(store, data as SyncComplete);
 });
-tellShellSettings(getSettings());
+void loadShellSettings();
 const services = { client, store, actions: new Actions(client, store) };
 client.start();
 

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from "react";
-import { tellShellSettings } from "./shell";
+import { askShellSettings, tellShellSettings } from "./shell";
 
 export type Theme = "system" | "light" | "dark";
 
@@ -35,12 +35,22 @@ export function applyTheme(theme: Theme): void {
 
 darkQuery.addEventListener("change", () => applyTheme(current.theme));
 
-export function updateSettings(patch: Partial<Settings>): void {
+function change(patch: Partial<Settings>): void {
   current = { ...current, ...patch };
   localStorage.setItem(KEY, JSON.stringify(current));
   applyTheme(current.theme);
-  tellShellSettings(current);
   for (const l of listeners) l();
+}
+
+export function updateSettings(patch: Partial<Settings>): void {
+  change(patch);
+  tellShellSettings(current);
+}
+
+/** Takes the shell's saved settings (desktop only), which it already acts on. */
+export async function loadShellSettings(): Promise<void> {
+  const saved = await askShellSettings();
+  if (saved) change(saved);
 }
 
 export function getSettings(): Settings {

@@ -17,6 +17,22 @@ export function tellShellSettings(settings: Settings): void {
   });
 }
 
+/**
+ * The settings the shell keeps in the profile (it acts on them before any page
+ * loads), or null in a browser. On the desktop they, not localStorage, are the
+ * saved ones.
+ */
+export async function askShellSettings(): Promise<Pick<Settings, "notifications" | "closeToTray"> | null> {
+  if (!insideTauri()) return null;
+  try {
+    const saved = await invoke<{ notifications: boolean; close_to_tray: boolean }>("get_shell_settings");
+    return { notifications: saved.notifications, closeToTray: saved.close_to_tray };
+  } catch (err) {
+    console.warn("shell command get_shell_settings failed:", err);
+    return null;
+  }
+}
+
 export function tellShellViewingRoom(roomId: string | null): void {
   tell("set_viewing_room", { roomId });
 }
