@@ -43,19 +43,30 @@ def logs(request) -> Path:
     return RUN_ARTIFACTS / "desktop" / re.sub(r"[^\w.-]+", "_", request.node.name)
 
 
-def logged_in_profile(make_backend, synapse, user, profile: Path, rooms: list[str]) -> Path:
-    """A profile already logged in as user (through the stdio backend, which
-    shares the engine and the keyring entry with the desktop app), with its
-    first sync, holding these rooms, stored."""
-    backend = make_backend(profile)
-    mark = backend.mark()
-    login(backend, synapse, user)
-    # Stopping before the first sync is committed loses its rooms: matrix-sdk
-    # keeps the response's token and returns nothing when it comes again.
-    wait_until(lambda: set(rooms) <= {r for s in backend.events("sync_complete", mark) for r in s.get("rooms") or {}},
-               timeout=60, what="the first sync to be stored")
-    backend.stop()
-    return profile
+@pytest.fixture
+def logged_in(make_backend, synapse, tmp_path):
+    """logged_in(user, rooms): a profile logged in as user (through the stdio
+    backend, which shares the engine and the keyring entry with the desktop
+    app), with its first sync, holding these rooms, stored."""
+    def make(user, rooms: list[str]) -> Path:
+        profile = tmp_path / "profile"
+        backend = make_backend(profile)
+        mark = backend.mark()
+        login(backend, synapse, user)
+        # Stopping before the first sync is committed loses its rooms: matrix-sdk
+        # keeps the response's token and returns nothing when it comes again.
+        synced = lambda: {r for s in backend.events("sync_complete", mark) for r in s.get("rooms") or {}}  # noqa: E731
+        wait_until(lambda: set(rooms) <= synced(), timeout=60, what="the first sync to be stored")
+        backend.stop()
+        return profile
+    return make
+
+
+def room_of_two(host, guest, name: str, **extra) -> str:
+    """A room host made, with guest in it."""
+    room_id = host.create_room(name=name, invite=[guest.user_id], **extra)
+    guest.join(room_id)
+    return room_id
 
 
 def text_xpath(text: str) -> str:
@@ -75,8 +86,7 @@ def wait_until(check, timeout: float = 30, what: str = "condition"):
 def test_log_in_chat_and_get_notified_from_the_tray(synapse, register_user, desktop_bin, display, tmp_path):
     shots = RUN_ARTIFACTS / "desktop"
     alice, bob = register_user("alice"), register_user("bob")
-    room_id = bob.create_room(name="Desktop chat", invite=[alice.user_id])
-    alice.join(room_id)
+    room_id = room_of_two(bob, alice, "Desktop chat")
     bob.send_text(room_id, "hello from bob")
 
     notifications = NotificationServer()
@@ -139,11 +149,10 @@ def badge_shown(icon_path: str) -> bool:
 
 
 def test_tray_counts_unread_marks_highlights_shows_hides_and_quits(
-        synapse, register_user, make_backend, desktop_bin, display, logs, tmp_path):
+        register_user, logged_in, desktop_bin, display, logs):
     alice, bob = register_user("alice"), register_user("bob")
-    room_id = bob.create_room(name="Tray chat", invite=[alice.user_id])
-    alice.join(room_id)
-    profile = logged_in_profile(make_backend, synapse, alice, tmp_path / "profile", [room_id])
+    room_id = room_of_two(bob, alice, "Tray chat")
+    profile = logged_in(alice, [room_id])
 
     watcher = TrayWatcher()
     app = DesktopProcess(desktop_bin, app_env(display, profile), logs / "desktop.log")
@@ -188,10 +197,9 @@ def test_tray_counts_unread_marks_highlights_shows_hides_and_quits(
 
 
 def test_close_to_tray_turned_off_in_settings_quits_after_a_restart(
-        synapse, register_user, make_backend, desktop_bin, display, logs, tmp_path):
+        register_user, logged_in, desktop_bin, display, logs):
     alice = register_user("alice")
-    room_id = alice.create_room(name="Settings room")
-    profile = logged_in_profile(make_backend, synapse, alice, tmp_path / "profile", [room_id])
+    profile = logged_in(alice, [alice.create_room(name="Settings room")])
 
     app = DesktopApp(desktop_bin, profile, display, logs)
     try:
@@ -226,15 +234,13 @@ def room_header(app: DesktopApp, name: str, timeout: float = 20) -> str:
 
 
 def test_a_second_launch_hands_its_link_to_the_first_window_and_exits(
-        synapse, register_user, make_backend, desktop_bin, display, logs, tmp_path):
+        register_user, logged_in, desktop_bin, display, logs):
     alice, bob = register_user("alice"), register_user("bob")
     alias = f"linked-{alice.localpart}"
-    linked = bob.create_room(name="Linked room", invite=[alice.user_id], room_alias_name=alias)
-    other = bob.create_room(name="Other room", invite=[alice.user_id])
-    for room in (linked, other):
-        alice.join(room)
+    linked = room_of_two(bob, alice, "Linked room", room_alias_name=alias)
+    other = room_of_two(bob, alice, "Other room")
     server = alice.user_id.split(":", 1)[1]
-    profile = logged_in_profile(make_backend, synapse, alice, tmp_path / "profile", [linked, other])
+    profile = logged_in(alice, [linked, other])
     launches = []
 
     def launch_again(*args: str):
@@ -272,17 +278,16 @@ def test_a_second_launch_hands_its_link_to_the_first_window_and_exits(
 
 
 def test_links_open_in_the_system_browser_and_nothing_else_leaves_the_app(
-        synapse, register_user, make_backend, desktop_bin, display, logs, tmp_path):
+        register_user, logged_in, desktop_bin, display, logs, tmp_path):
     alice, bob = register_user("alice"), register_user("bob")
-    room_id = bob.create_room(name="Link room", invite=[alice.user_id])
-    alice.join(room_id)
+    room_id = room_of_two(bob, alice, "Link room")
     url = "https://example.org/trellis?from=desktop"
     bob.send_text(room_id, f"have a look at {url}")
     # What a sender may write; the backend's sanitizer drops both hrefs.
     bob.send(room_id, "m.room.message", {
         "msgtype": "m.text", "body": "file link, script link", "format": "org.matrix.custom.html",
         "formatted_body": '<a href="file:///etc/passwd">file link</a>, <a href="javascript:alert(1)">script link</a>'})
-    profile = logged_in_profile(make_backend, synapse, alice, tmp_path / "profile", [room_id])
+    profile = logged_in(alice, [room_id])
 
     # The system's opener, as the app finds it on PATH: it records what it is asked to open.
     bin_dir, opened = tmp_path / "bin", tmp_path / "opened.txt"
@@ -334,11 +339,9 @@ def test_links_open_in_the_system_browser_and_nothing_else_leaves_the_app(
         app.close()
 
 
-def test_window_size_and_position_are_remembered(
-        synapse, register_user, make_backend, desktop_bin, display, logs, tmp_path):
+def test_window_size_and_position_are_remembered(register_user, logged_in, desktop_bin, display, logs):
     alice = register_user("alice")
-    room_id = alice.create_room(name="Window room")
-    profile = logged_in_profile(make_backend, synapse, alice, tmp_path / "profile", [room_id])
+    profile = logged_in(alice, [alice.create_room(name="Window room")])
     wanted = (130, 70, 820, 560)
 
     watcher = TrayWatcher()

@@ -9,15 +9,16 @@ import re
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import requests
-from jeepney import DBusAddress, MessageType, message_bus, new_error, new_method_return, new_signal
+from jeepney import DBusAddress, message_bus, new_method_return, new_signal
 from jeepney.io.blocking import open_dbus_connection
 from PIL import ImageGrab
+
+from harness.bus import BusService
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 KEYS_ENTER = "\ue007"
@@ -51,7 +52,7 @@ class Xvfb:
         self.proc.wait(10)
 
 
-class NotificationServer:
+class NotificationServer(BusService):
     """org.freedesktop.Notifications on the session bus: records each Notify
     and can report a click (ActionInvoked), as a desktop's server would."""
 
@@ -60,45 +61,26 @@ class NotificationServer:
 
     def __init__(self):
         self.shown: list[dict] = []
-        self._conn = open_dbus_connection(bus="SESSION")
-        reply = self._conn.send_and_get_reply(message_bus.RequestName(self.IFACE, 4))
-        if reply.body[0] != 1:
-            raise RuntimeError("another notification server owns the name on this bus")
-        self._stop = False
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__(self.IFACE)
 
-    def _serve(self):
-        while not self._stop:
-            try:
-                msg = self._conn.receive(timeout=0.5)
-            except TimeoutError:
-                continue
-            except Exception:
-                return
-            hdr = msg.header
-            if hdr.message_type != MessageType.method_call:
-                continue
-            member = hdr.fields.get(3)  # HeaderFields.member
-            if member == "Notify":
-                app, _replaces, _icon, summary, body, actions, _hints, _timeout = msg.body
-                nid = len(self.shown) + 1
-                self.shown.append({"id": nid, "app": app, "summary": summary, "body": body,
-                                   "actions": list(actions)})
-                self._conn.send(new_method_return(msg, "u", (nid,)))
-            elif member == "GetCapabilities":
-                self._conn.send(new_method_return(msg, "as", (["actions", "body"],)))
-            elif member == "GetServerInformation":
-                self._conn.send(new_method_return(msg, "ssss", ("tests", "trellis", "1", "1.2")))
-            elif member == "CloseNotification":
-                self._conn.send(new_method_return(msg))
-            else:
-                self._conn.send(new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod"))
+    def answer(self, member: str, msg) -> list:
+        if member == "Notify":
+            app, _replaces, _icon, summary, body, actions, _hints, _timeout = msg.body
+            nid = len(self.shown) + 1
+            self.shown.append({"id": nid, "app": app, "summary": summary, "body": body, "actions": list(actions)})
+            return [new_method_return(msg, "u", (nid,))]
+        if member == "GetCapabilities":
+            return [new_method_return(msg, "as", (["actions", "body"],))]
+        if member == "GetServerInformation":
+            return [new_method_return(msg, "ssss", ("tests", "trellis", "1", "1.2"))]
+        if member == "CloseNotification":
+            return [new_method_return(msg)]
+        return []
 
     def click(self, nid: int, action: str = "default"):
         """Tells the app its notification was activated."""
         addr = DBusAddress(self.PATH, interface=self.IFACE)
-        self._conn.send(new_signal(addr, "ActionInvoked", "us", (nid, action)))
+        self.send(new_signal(addr, "ActionInvoked", "us", (nid, action)))
 
     def wait_for(self, predicate, timeout: float = 30) -> dict:
         deadline = time.time() + timeout
@@ -108,11 +90,6 @@ class NotificationServer:
                     return n
             time.sleep(0.2)
         raise AssertionError(f"no such notification within {timeout}s; shown: {self.shown}")
-
-    def close(self):
-        self._stop = True
-        self._thread.join(2)
-        self._conn.close()
 
 
 def app_env(display: int, profile: Path, path_first: Path | None = None) -> dict:

@@ -4,69 +4,52 @@ org.kde.StatusNotifierWatcher on the session bus that items register with
 properties and its menu (com.canonical.dbusmenu), which can click entries
 the way a panel does when a person picks one."""
 
-import threading
 import time
 
-from jeepney import DBusAddress, HeaderFields, MessageType, Properties, message_bus, new_error, new_method_call, new_method_return, new_signal
+from jeepney import (DBusAddress, HeaderFields, MessageType, Properties, message_bus, new_error, new_method_call,
+                    new_method_return, new_signal)
 from jeepney.io.blocking import open_dbus_connection
+
+from harness.bus import BusService
 
 WATCHER = "org.kde.StatusNotifierWatcher"
 ITEM = "org.kde.StatusNotifierItem"
 MENU = "com.canonical.dbusmenu"
 
 
-class TrayWatcher:
+class TrayWatcher(BusService):
     """Owns org.kde.StatusNotifierWatcher and records (bus name, object
     path) of every item that registers."""
 
     def __init__(self):
         self.items: list[tuple[str, str]] = []
-        self._conn = open_dbus_connection(bus="SESSION")
-        reply = self._conn.send_and_get_reply(message_bus.RequestName(WATCHER, 4))
-        if reply.body[0] != 1:
-            raise RuntimeError("another StatusNotifierWatcher owns the name on this bus")
-        self._stop = False
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__(WATCHER)
 
     def _properties(self) -> dict:
         return {"IsStatusNotifierHostRegistered": ("b", True), "ProtocolVersion": ("i", 0),
                 "RegisteredStatusNotifierItems": ("as", [f"{n}{p}" for n, p in self.items])}
 
-    def _serve(self):
-        while not self._stop:
-            try:
-                msg = self._conn.receive(timeout=0.5)
-            except TimeoutError:
-                continue
-            except Exception:
-                return
-            if msg.header.message_type != MessageType.method_call:
-                continue
-            member = msg.header.fields.get(HeaderFields.member)
-            if member == "RegisterStatusNotifierItem":
-                (service,) = msg.body
-                sender = msg.header.fields[HeaderFields.sender]
-                # An item names either its object path (on the caller's
-                # connection) or a bus name (at the usual path).
-                item = (sender, service) if service.startswith("/") else (service, "/StatusNotifierItem")
-                self.items.append(item)
-                self._conn.send(new_method_return(msg))
-                addr = DBusAddress("/StatusNotifierWatcher", interface=WATCHER)
-                self._conn.send(new_signal(addr, "StatusNotifierItemRegistered", "s", (service,)))
-            elif member == "RegisterStatusNotifierHost":
-                self._conn.send(new_method_return(msg))
-            elif member == "Get":
-                _iface, name = msg.body
-                value = self._properties().get(name)
-                if value is None:
-                    self._conn.send(new_error(msg, "org.freedesktop.DBus.Error.UnknownProperty"))
-                else:
-                    self._conn.send(new_method_return(msg, "v", (value,)))
-            elif member == "GetAll":
-                self._conn.send(new_method_return(msg, "a{sv}", (self._properties(),)))
-            else:
-                self._conn.send(new_error(msg, "org.freedesktop.DBus.Error.UnknownMethod"))
+    def answer(self, member: str, msg) -> list:
+        if member == "RegisterStatusNotifierItem":
+            (service,) = msg.body
+            sender = msg.header.fields[HeaderFields.sender]
+            # An item names either its object path (on the caller's
+            # connection) or a bus name (at the usual path).
+            item = (sender, service) if service.startswith("/") else (service, "/StatusNotifierItem")
+            self.items.append(item)
+            addr = DBusAddress("/StatusNotifierWatcher", interface=WATCHER)
+            return [new_method_return(msg), new_signal(addr, "StatusNotifierItemRegistered", "s", (service,))]
+        if member == "RegisterStatusNotifierHost":
+            return [new_method_return(msg)]
+        if member == "Get":
+            _iface, name = msg.body
+            value = self._properties().get(name)
+            if value is None:
+                return [new_error(msg, "org.freedesktop.DBus.Error.UnknownProperty")]
+            return [new_method_return(msg, "v", (value,))]
+        if member == "GetAll":
+            return [new_method_return(msg, "a{sv}", (self._properties(),))]
+        return []
 
     def wait_for_item(self, timeout: float = 30) -> "TrayItem":
         deadline = time.time() + timeout
@@ -75,11 +58,6 @@ class TrayWatcher:
                 raise AssertionError(f"no tray item registered within {timeout}s")
             time.sleep(0.2)
         return TrayItem(*self.items[-1])
-
-    def close(self):
-        self._stop = True
-        self._thread.join(2)
-        self._conn.close()
 
 
 def _unwrap(variant):
