@@ -180,11 +180,10 @@ def test_tray_counts_unread_marks_highlights_shows_hides_and_quits(
         tray.click("Show/hide Trellis")
         wait_until(lambda: window_viewable(display), timeout=10, what="the window to come back")
 
-        # The window's close button hides it to the tray; the app runs on.
+        # The window's close button hides it to the tray; the app runs on,
+        # so the tray brings the window back.
         close_window(display)
         wait_until(lambda: not window_viewable(display), timeout=10, what="the window to close to the tray")
-        time.sleep(1)
-        assert app.proc.poll() is None
         tray.click("Show/hide Trellis")
         wait_until(lambda: window_viewable(display), timeout=10, what="the window to come back")
 
