@@ -39,6 +39,14 @@ def display():
 
 
 @pytest.fixture
+def tray_watcher():
+    """The panel's side of the tray, up before the app starts (the app looks for it then)."""
+    watcher = TrayWatcher()
+    yield watcher
+    watcher.close()
+
+
+@pytest.fixture
 def logs(request) -> Path:
     return RUN_ARTIFACTS / "desktop" / re.sub(r"[^\w.-]+", "_", request.node.name)
 
@@ -149,15 +157,14 @@ def badge_shown(icon_path: str) -> bool:
 
 
 def test_tray_counts_unread_marks_highlights_shows_hides_and_quits(
-        register_user, logged_in, desktop_bin, display, logs):
+        register_user, logged_in, tray_watcher, desktop_bin, display, logs):
     alice, bob = register_user("alice"), register_user("bob")
     room_id = room_of_two(bob, alice, "Tray chat")
     profile = logged_in(alice, [room_id])
 
-    watcher = TrayWatcher()
     app = DesktopProcess(desktop_bin, app_env(display, profile), logs / "desktop.log")
     try:
-        tray = watcher.wait_for_item()
+        tray = tray_watcher.wait_for_item()
         assert tray.pid() == app.proc.pid
         assert tray.prop("Status") == "Active"
         assert tray.labels() == ["No unread messages", "Show/hide Trellis", "Quit Trellis"]
@@ -192,7 +199,6 @@ def test_tray_counts_unread_marks_highlights_shows_hides_and_quits(
         assert "panicked" not in app.log.read_text()
     finally:
         app.close()
-        watcher.close()
 
 
 def test_close_to_tray_turned_off_in_settings_quits_after_a_restart(
@@ -338,12 +344,12 @@ def test_links_open_in_the_system_browser_and_nothing_else_leaves_the_app(
         app.close()
 
 
-def test_window_size_and_position_are_remembered(register_user, logged_in, desktop_bin, display, logs):
+def test_window_size_and_position_are_remembered(
+        register_user, logged_in, tray_watcher, desktop_bin, display, logs):
     alice = register_user("alice")
     profile = logged_in(alice, [alice.create_room(name="Window room")])
     wanted = (130, 70, 820, 560)
 
-    watcher = TrayWatcher()
     first = DesktopProcess(desktop_bin, app_env(display, profile), logs / "first.log")
     try:
         wait_until(lambda: window_viewable(display), what="the window to show")
@@ -353,11 +359,10 @@ def test_window_size_and_position_are_remembered(register_user, logged_in, deskt
         # How a day with Trellis ends: closed to the tray, then quit from there.
         close_window(display)
         wait_until(lambda: not window_viewable(display), timeout=10, what="the window to close to the tray")
-        watcher.wait_for_item().click("Quit Trellis")
+        tray_watcher.wait_for_item().click("Quit Trellis")
         assert first.wait(20) == 0
     finally:
         first.close()
-        watcher.close()
     assert (profile / "window-state.json").is_file()
 
     again = DesktopProcess(desktop_bin, app_env(display, profile), logs / "again.log")

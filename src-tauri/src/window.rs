@@ -42,11 +42,11 @@ pub fn create(app: &AppHandle, profile: &Path) -> tauri::Result<WebviewWindow> {
         .build()?;
     let close_app = app.clone();
     window.on_window_event(move |event| {
-        if let WindowEvent::CloseRequested { api, .. } = event {
-            if close_app.state::<Shell>().settings().close_to_tray {
-                api.prevent_close();
-                hide(&close_app);
-            }
+        if let WindowEvent::CloseRequested { api, .. } = event
+            && close_app.state::<Shell>().settings().close_to_tray
+        {
+            api.prevent_close();
+            hide(&close_app);
         }
     });
     Ok(window)
@@ -54,12 +54,11 @@ pub fn create(app: &AppHandle, profile: &Path) -> tauri::Result<WebviewWindow> {
 
 /// The UI's own origin (custom protocol, or the dev server in debug builds).
 fn is_own_page(url: &tauri::Url) -> bool {
-    match (url.scheme(), url.host_str()) {
-        ("tauri", Some("localhost")) => true,
-        ("http" | "https", Some("tauri.localhost")) => true,
-        ("http", Some("localhost" | "127.0.0.1")) => cfg!(debug_assertions),
-        _ => false,
-    }
+    let origin = (url.scheme(), url.host_str());
+    matches!(
+        origin,
+        ("tauri", Some("localhost")) | ("http" | "https", Some("tauri.localhost"))
+    ) || (cfg!(debug_assertions) && matches!(origin, ("http", Some("localhost" | "127.0.0.1"))))
 }
 
 /// A link the page tried to follow: Matrix links open here, allowlisted

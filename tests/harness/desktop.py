@@ -239,6 +239,14 @@ class DesktopApp:
             [driver, "--port", str(self.port), "--native-port", str(free_port()), "--native-driver", native],
             env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{self.port}"
+        try:
+            self.session = self._start_session(binary)
+        except BaseException:
+            self.proc.kill()  # no session, no close(): the driver would outlive the test
+            self.proc.wait(10)
+            raise
+
+    def _start_session(self, binary: Path) -> str:
         deadline = time.time() + 20
         while True:
             try:
@@ -251,7 +259,7 @@ class DesktopApp:
         caps = {"capabilities": {"alwaysMatch": {"tauri:options": {"application": str(binary)}}}}
         resp = requests.post(self.url + "/session", json=caps, timeout=120)
         resp.raise_for_status()
-        self.session = resp.json()["value"]["sessionId"]
+        return resp.json()["value"]["sessionId"]
 
     def _call(self, method: str, path: str, body=None, timeout: float = 30):
         resp = requests.request(method, f"{self.url}/session/{self.session}{path}",
