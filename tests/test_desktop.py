@@ -16,7 +16,8 @@ from PIL import Image
 
 from conftest import RUN_ARTIFACTS
 from harness.desktop import (ELEMENT, KEYS_ENTER, DesktopApp, DesktopProcess, NotificationServer, Xvfb, app_env,
-                             close_window, instance_running, move_resize_window, screen_shot, window_rect,
+                             close_window, instance_running, main_windows, move_resize_window, screen_shot,
+                             window_rect,
                              window_viewable)
 from harness.frontend import login
 from harness.tray import TrayWatcher
@@ -56,8 +57,8 @@ def logged_in(make_backend, synapse, tmp_path):
     """logged_in(user, rooms): a profile logged in as user (through the stdio
     backend, which shares the engine and the keyring entry with the desktop
     app), with its first sync, holding these rooms, stored."""
-    def make(user, rooms: list[str]) -> Path:
-        profile = tmp_path / "profile"
+    def make(user, rooms: list[str], name: str = "profile") -> Path:
+        profile = tmp_path / name
         backend = make_backend(profile)
         mark = backend.mark()
         login(backend, synapse, user)
@@ -219,7 +220,7 @@ def test_close_to_tray_turned_off_in_settings_quits_after_a_restart(
                    == {"notifications": True, "close_to_tray": False}, timeout=10, what="the shell to take the setting")
     finally:
         app.close()
-    wait_until(lambda: not instance_running(), timeout=15, what="the first run to end")
+    wait_until(lambda: not instance_running(profile), timeout=15, what="the first run to end")
 
     # Started again, the shell knows the setting before any page has loaded:
     # the close button, pressed as soon as the window shows, quits.
@@ -371,3 +372,25 @@ def test_window_size_and_position_are_remembered(
         wait_until(lambda: window_rect(display) == wanted, timeout=10, what="the window at its old place and size")
     finally:
         again.close()
+
+
+def test_each_profile_is_its_own_app_and_a_second_launch_goes_to_its_own(
+        register_user, logged_in, desktop_bin, display, logs):
+    alice, bob = register_user("alice"), register_user("bob")
+    alices = logged_in(alice, [alice.create_room(name="Alice's room")], name="alice")
+    bobs = logged_in(bob, [bob.create_room(name="Bob's room")], name="bob")
+
+    apps = [DesktopProcess(desktop_bin, app_env(display, profile), logs / f"{profile.name}.log")
+            for profile in (alices, bobs)]
+    try:
+        wait_until(lambda: len(main_windows(display)) == 2, what="a window for each profile")
+        assert instance_running(alices) and instance_running(bobs)
+        again = DesktopProcess(desktop_bin, app_env(display, bobs), logs / "bob-again.log")
+        apps.append(again)
+        assert again.wait(20) == 0
+        assert "backend started" not in again.log.read_text()
+        assert len(main_windows(display)) == 2
+        assert all(app.proc.poll() is None for app in apps[:2])
+    finally:
+        for app in apps:
+            app.close()

@@ -62,12 +62,16 @@ fn run(profile: Option<PathBuf>, args: Vec<String>) -> Result<(), Box<dyn std::e
     // Resolving only names the directory; the backend takes its lock in
     // setup. Absolute, as other processes get paths in it (the tray's icon).
     let dir = std::path::absolute(Profile::resolve(profile)?)?;
+    let instance = instance_id(&context.config().identifier, &dir);
     let app = tauri::Builder::default()
         // First, so a second launch hands over its arguments and exits
         // before it touches the profile.
-        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            open_links_or_show(app, &argv);
-        }))
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .callback(|app, argv, _cwd| open_links_or_show(app, &argv))
+                .dbus_id(instance)
+                .build(),
+        )
         .plugin(tauri_plugin_deep_link::init())
         .plugin(window_state(&dir))
         .plugin(tauri_plugin_opener::init())
@@ -128,6 +132,24 @@ fn run(profile: Option<PathBuf>, args: Vec<String>) -> Result<(), Box<dyn std::e
     Ok(())
 }
 
+/// One app per profile, not per user: a second launch hands over to the
+/// app of its own profile, and another profile starts beside it. The
+/// plugin takes this name on Linux only (the D-Bus name); elsewhere it is
+/// the identifier, one app per user.
+fn instance_id(identifier: &str, profile: &std::path::Path) -> String {
+    let path = std::fs::canonicalize(profile).unwrap_or_else(|_| profile.to_path_buf());
+    // FNV-1a, which unlike std's hasher is the same in every build, so two
+    // versions of the app agree.
+    let hash = path
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{identifier}.p{hash:016x}")
+}
+
 /// Window size and position are kept in the profile, beside everything
 /// else of it, rather than in one file for every profile of the user.
 fn window_state(profile: &std::path::Path) -> tauri::plugin::TauriPlugin<tauri::Wry> {
@@ -151,5 +173,33 @@ fn open_links_or_show(app: &AppHandle, args: &[String]) {
     }
     if !opened {
         window::show(app);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_profile_has_its_own_instance_name() {
+        let a = instance_id(
+            "app.trellis.desktop",
+            std::path::Path::new("/nonexistent/a"),
+        );
+        let b = instance_id(
+            "app.trellis.desktop",
+            std::path::Path::new("/nonexistent/b"),
+        );
+        assert_ne!(a, b);
+        assert_eq!(
+            a,
+            instance_id(
+                "app.trellis.desktop",
+                std::path::Path::new("/nonexistent/a")
+            )
+        );
+        // A D-Bus name element: letters, digits and _, not starting with a digit.
+        let last = a.rsplit('.').next().unwrap_or_default();
+        assert!(last.starts_with('p') && last.chars().all(|c| c.is_ascii_alphanumeric()));
     }
 }

@@ -22,8 +22,7 @@ from harness.bus import BusService
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 KEYS_ENTER = "\ue007"
-# The single-instance plugin's bus name: the app's identifier.
-INSTANCE_NAME = "app.trellis.desktop.SingleInstance"
+IDENTIFIER = "app.trellis.desktop"
 
 
 def free_port() -> int:
@@ -107,10 +106,15 @@ def _xwininfo(display: int, *args: str) -> str:
                           capture_output=True, text=True, check=True).stdout
 
 
-def main_window(display: int) -> int | None:
-    """The X id of the app's main window (titled "Trellis", or "(n) Trellis")."""
+def main_windows(display: int) -> list[int]:
+    """The X ids of the apps' main windows (titled "Trellis", or "(n) Trellis")."""
     ids = re.findall(r'^\s*(0x[0-9a-f]+) "(?:\(\d+\) )?Trellis":', _xwininfo(display, "-root", "-tree"), re.M)
-    return int(ids[0], 16) if ids else None
+    return [int(i, 16) for i in ids]
+
+
+def main_window(display: int) -> int | None:
+    windows = main_windows(display)
+    return windows[0] if windows else None
 
 
 def _main_window_info(display: int) -> str | None:
@@ -198,10 +202,19 @@ def move_resize_window(display: int, x: int, y: int, width: int, height: int):
         x11.XMoveResizeWindow(dpy, window, x, y, width, height)
 
 
-def instance_running() -> bool:
-    """Whether a Trellis owns the single-instance name on the session bus."""
+def instance_name(profile: Path) -> str:
+    """The single-instance plugin's bus name for a profile's app: the
+    identifier and an FNV-1a hash of the profile's path (main.rs, instance_id)."""
+    h = 0xCBF29CE484222325
+    for b in os.fsencode(os.path.realpath(profile)):
+        h = ((h ^ b) * 0x100000001B3) % 2**64
+    return f"{IDENTIFIER}.p{h:016x}.SingleInstance"
+
+
+def instance_running(profile: Path) -> bool:
+    """Whether a Trellis of this profile owns its single-instance name on the session bus."""
     with open_dbus_connection(bus="SESSION") as conn:
-        return bool(conn.send_and_get_reply(message_bus.NameHasOwner(INSTANCE_NAME)).body[0])
+        return bool(conn.send_and_get_reply(message_bus.NameHasOwner(instance_name(profile))).body[0])
 
 
 class DesktopProcess:
