@@ -329,6 +329,39 @@ def test_kill9_during_a_burst_loses_and_duplicates_nothing(backend, synapse, reg
     assert not wrong, f"(events, timeline rows) per message that is not stored exactly once: {wrong}"
 
 
+def test_a_response_matrix_sdk_stored_and_we_did_not_is_replayed(backend, synapse, register_user):
+    """matrix-sdk commits a sync response to its store before we commit ours;
+    stopped or killed between the two, we resume from our older token and
+    Synapse answers with the same response, which matrix-sdk would skip as
+    one it has seen. Here our database is rolled back to before the last
+    response while matrix-sdk's store keeps it: the message must come back."""
+    me, bob = register_user(), register_user("bob")
+    login(backend, synapse, me)
+    room_id = join_invited_room(backend, bob, me, name="Replayed")
+    bob.send_text(room_id, "kept")
+    wait_for_message(backend, room_id, "kept")
+    db = backend.profile / "trellis.db"
+    with closing(sqlite3.connect(db)) as conn:
+        (before,) = conn.execute("SELECT next_batch FROM account").fetchone()
+    bob.send_text(room_id, "only in matrix-sdk's store")
+    wait_for_message(backend, room_id, "only in matrix-sdk's store")
+    backend.stop()
+
+    with closing(sqlite3.connect(db)) as conn, conn:
+        lost = "SELECT rowid FROM event WHERE json_extract(content, '$.body') = 'only in matrix-sdk''s store'"
+        conn.execute(f"DELETE FROM timeline WHERE event_rowid IN ({lost})")
+        conn.execute(f"UPDATE room SET preview_event_rowid = NULL WHERE preview_event_rowid IN ({lost})")
+        conn.execute(f"DELETE FROM event WHERE rowid IN ({lost})")
+        conn.execute("UPDATE account SET next_batch = ?", (before,))
+    assert stored_messages(backend.profile, room_id)[0]["only in matrix-sdk's store"] == 0
+
+    backend.start()
+    wait_for_message(backend, room_id, "only in matrix-sdk's store")
+    events, timeline = stored_messages(backend.profile, room_id)
+    assert (events["only in matrix-sdk's store"], timeline["only in matrix-sdk's store"]) == (1, 1)
+    assert not [s for s in backend.events("sync_status") if s["type"] != "ok"]
+
+
 def test_homeserver_outage_is_reported_and_survived(backend, synapse, register_user):
     me, bob = register_user(), register_user("bob")
     login(backend, synapse, me)

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use matrix_sdk::{
     Client, ClientBuilder, SessionMeta, SessionTokens,
     authentication::matrix::MatrixSession,
+    store::StateStoreDataKey,
     ruma::{OwnedDeviceId, OwnedUserId},
 };
 use trellis_rpc::{
@@ -214,6 +215,16 @@ pub async fn restore(inner: &Arc<Inner>) -> Result<bool, CoreError> {
             refresh_token: None,
         },
     };
+    // matrix-sdk skips a response whose next_batch equals the token it
+    // stored, returning an empty one. Its store commits before ours, so after
+    // a crash or a stop between the two, the replay from our token would be
+    // swallowed and its events lost. Forgotten before the restore loads it,
+    // matrix-sdk takes the replay like any response.
+    client
+        .state_store()
+        .remove_kv_data(StateStoreDataKey::SyncToken)
+        .await
+        .map_err(|e| CoreError::Internal(format!("cannot reset matrix-sdk's sync token: {e}")))?;
     client
         .restore_session(session)
         .await

@@ -71,6 +71,14 @@ pub(crate) async fn run(inner: Weak<Inner>, client: Client, user_id: String) {
             })
             .token(SyncToken::from_optional_token(since.clone()));
         let result = match client.sync_once(settings).await {
+            // matrix-sdk had this response already (its store got it, ours
+            // did not: a write of ours failed) and hands back an empty one.
+            // Storing that would drop our token; skipping it would lose the
+            // response's events. A restart replays it (`session::restore`).
+            Ok(resp) if resp.next_batch.is_empty() => Err(
+                "matrix-sdk skipped a sync response we have not stored; restart Trellis to fetch it again"
+                    .to_owned(),
+            ),
             Ok(resp) => {
                 let Some(backend) = inner.upgrade() else {
                     return;
