@@ -5,8 +5,8 @@ use std::sync::Arc;
 use matrix_sdk::{
     Client, ClientBuilder, SessionMeta, SessionTokens,
     authentication::matrix::MatrixSession,
-    store::StateStoreDataKey,
     ruma::{OwnedDeviceId, OwnedUserId},
+    store::StateStoreDataKey,
 };
 use trellis_rpc::{
     commands::{LoginCustomParams, LoginParams},
