@@ -101,6 +101,8 @@ try {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(120_000);
   page.on("pageerror", (err) => console.error(`[pageerror] ${err.message}`));
+  // A renderer that dies shows as "page closed" at whatever await comes next; say so where it happens.
+  page.on("crash", () => console.error("[crash] the page's renderer process died"));
   await context.addInitScript(pageProbe);
 
   // The web login once, outside the timed runs: its cookie outlives restarts.
@@ -176,6 +178,7 @@ try {
   }
   results.switch = stats(switchMs);
   console.log(`room switch to first paint: ${fmt(results.switch)}`);
+  const afterSwitches = memoryMiB(server.pid);
 
   // Scrolling: open the big room, load 5,000 events by scrolling to the top
   // until the paginate answers hold that many, then scroll bottom to top
@@ -262,10 +265,11 @@ try {
   const idleCpu = ((cpuSeconds(server.pid) - cpu0) / ((now() - t0) / 1000)) * 100;
   const mem = memoryMiB(server.pid);
   results.idle = { cpu_percent: idleCpu, seconds: Number(opts.idle) };
-  results.memory_mib = { after_start: afterStart.rss, rss: mem.rss, hwm: mem.hwm };
+  results.memory_mib = { after_start: afterStart.rss, after_switches: afterSwitches.rss, rss: mem.rss, hwm: mem.hwm };
   console.log(`idle backend CPU over ${opts.idle} s: ${idleCpu.toFixed(2)}% of one core`);
   console.log(
-    `backend RSS: ${afterStart.rss.toFixed(0)} MiB after start, ${mem.rss.toFixed(0)} MiB at the end, peak (VmHWM) ${mem.hwm.toFixed(0)} MiB`,
+    `backend RSS: ${afterStart.rss.toFixed(0)} MiB after start, ${afterSwitches.rss.toFixed(0)} MiB after the switches, ` +
+      `${mem.rss.toFixed(0)} MiB at the end, peak (VmHWM) ${mem.hwm.toFixed(0)} MiB`,
   );
 } finally {
   if (server) await stopServer(server);

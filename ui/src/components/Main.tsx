@@ -29,7 +29,14 @@ export function Main() {
   const [settings, setSettings] = useState(false);
   const [newRoom, setNewRoom] = useState(false);
 
-  const openRoom = useCallback((id: string) => setRoomId(id), []);
+  const openRoom = useCallback(
+    (id: string) => {
+      // The first page is asked for now, not once the room's view has mounted.
+      actions.loadFirstPage(id);
+      setRoomId(id);
+    },
+    [actions],
+  );
 
   /** Pills and links name rooms by ID or alias; joined ones open, others may be joined. */
   const openByIdOrAlias = useCallback(

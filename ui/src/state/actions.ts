@@ -38,12 +38,22 @@ export class Actions {
     return this.client.request("logout", {});
   }
 
+  /**
+   * Asks for the newest page of a room we hold less than a page of. Called
+   * as the room is chosen, before its view renders, so the answer is on its
+   * way while the room's shell is drawn. Not awaited; if it fails, the
+   * timeline asks again as it renders near its top.
+   */
+  loadFirstPage(roomId: string): void {
+    const room = this.store.rooms.get(roomId);
+    if (room && room.timeline.length < PAGE_SIZE && room.hasMoreHistory) this.paginate(roomId).catch(() => {});
+  }
+
   /** Loads what a room needs when opened: its members, and a first page if we hold none. */
   async openRoom(roomId: string): Promise<void> {
     const room = this.store.rooms.get(roomId);
     if (!room) return;
-    // Not awaited; if it fails, the timeline asks again as it renders near its top.
-    if (room.timeline.length < PAGE_SIZE && room.hasMoreHistory) this.paginate(roomId).catch(() => {});
+    this.loadFirstPage(roomId);
     if (!this.membersLoaded.has(room)) {
       this.membersLoaded.add(room);
       try {
