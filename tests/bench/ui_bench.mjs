@@ -205,9 +205,14 @@ try {
   );
   await page.waitForSelector('section.room-view[aria-label="Room 0"] .timeline [data-key^="ev-"]');
   const loadStart = now();
+  let reported = loadStart;
   while (loaded < Number(opts.events)) {
     await page.evaluate(() => (document.querySelector(".timeline").scrollTop = 0));
     await sleep(50);
+    if (now() - reported > 10_000) {
+      reported = now();
+      console.error(`loading: ${loaded} events after ${((reported - loadStart) / 1000).toFixed(0)} s`);
+    }
     if (now() - loadStart > 300_000) throw new Error(`only ${loaded} events loaded after 5 minutes`);
   }
   const loadSecs = (now() - loadStart) / 1000;
