@@ -106,53 +106,64 @@ pub fn handle(
         .map(str::to_owned);
     let body = request.into_body();
     tauri::async_runtime::spawn(async move {
-        let result = match parsed {
-            Ok(Ask::Media(query)) => backend.media(&query).await.map(Served::File),
+        let served = match parsed {
+            Ok(Ask::Media(query)) => backend.media(&query).await.map(|file| Answer {
+                status: 200,
+                disposition: Some(if file.inline { "inline" } else { "attachment" }),
+                content_type: file.content_type,
+                body: file.bytes,
+            }),
             Ok(Ask::Upload(mut options)) => {
                 options.content_type = content_type;
-                backend.upload_media(body, options).await.map(Served::Json)
+                let upload = backend.upload_media(body, options).await;
+                upload.map(|content| Answer {
+                    status: 200,
+                    content_type: "application/json".into(),
+                    disposition: None,
+                    body: content.to_string().into_bytes(),
+                })
             }
-            Err(refusal) => return respond_refusal(responder, refusal),
-        }
-        .map_err(|e| (e.status(), e.to_string()));
-        let response = match result {
-            Ok(Served::Json(content)) => Response::builder()
-                .status(200)
-                .header(header::CONTENT_TYPE, "application/json")
-                .header("Content-Security-Policy", "sandbox")
-                .body(content.to_string().into_bytes()),
-            Ok(Served::File(file)) => {
-                let disposition = if file.inline { "inline" } else { "attachment" };
-                Response::builder()
-                    .status(200)
-                    .header(header::CONTENT_TYPE, file.content_type)
-                    .header(header::CONTENT_DISPOSITION, disposition)
-                    .header("Content-Security-Policy", "sandbox")
-                    .header("X-Content-Type-Options", "nosniff")
-                    .header(header::CACHE_CONTROL, "private, max-age=86400")
-                    .body(file.bytes)
-            }
-            Err(refusal) => return respond_refusal(responder, refusal),
+            Err(refusal) => Ok(refused(refusal)),
         };
-        match response {
-            Ok(r) => responder.respond(r),
-            Err(e) => tracing::error!("cannot build a media response: {e}"),
-        }
+        respond(
+            responder,
+            served.unwrap_or_else(|e| refused((e.status(), e.to_string()))),
+        );
     });
 }
 
-enum Served {
-    File(trellis_core::media::MediaFile),
-    Json(serde_json::Value),
+/// One response of the scheme.
+struct Answer {
+    status: u16,
+    content_type: String,
+    /// Set for files: their Content-Disposition.
+    disposition: Option<&'static str>,
+    body: Vec<u8>,
 }
 
-fn respond_refusal(responder: UriSchemeResponder, (status, message): Refusal) {
-    let response = Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
-        .header("Content-Security-Policy", "sandbox")
-        .body(message.into_bytes());
-    match response {
+fn refused((status, message): Refusal) -> Answer {
+    Answer {
+        status,
+        content_type: "text/plain; charset=utf-8".into(),
+        disposition: None,
+        body: message.into_bytes(),
+    }
+}
+
+/// Every response is sandboxed, so served HTML or SVG can't run.
+fn respond(responder: UriSchemeResponder, answer: Answer) {
+    let mut builder = Response::builder()
+        .status(answer.status)
+        .header(header::CONTENT_TYPE, answer.content_type)
+        .header("Content-Security-Policy", "sandbox");
+    // Files are never sniffed, and may be kept by the webview.
+    if let Some(disposition) = answer.disposition {
+        builder = builder
+            .header(header::CONTENT_DISPOSITION, disposition)
+            .header("X-Content-Type-Options", "nosniff")
+            .header(header::CACHE_CONTROL, "private, max-age=86400");
+    }
+    match builder.body(answer.body) {
         Ok(r) => responder.respond(r),
         Err(e) => tracing::error!("cannot build a media response: {e}"),
     }
