@@ -1,12 +1,21 @@
 //! `trellis-media://{server}/{media_id}?encrypted=…&thumbnail=…`: Matrix
 //! media for the UI, served by the engine's media module (authenticated
-//! fetch, decryption, disk cache, thumbnails); and `POST
+//! fetch, decryption, disk cache, thumbnails); `POST
 //! trellis-media://upload?filename=…&encrypt=…`, answering with the message
-//! content as the web mode's `/_gomuks/upload` does. Only the main window
-//! may use it, and every response is sandboxed so served HTML or SVG can't run.
+//! content as the web mode's `/_gomuks/upload` does; and `POST
+//! trellis-media://save/{server}/{media_id}?encrypted=…&filename=…`, the
+//! Download button: WebKitGTK does not download from custom schemes, so the
+//! shell writes the file into the download directory and answers with its
+//! path. Only the main window may use it, and every response is sandboxed
+//! so served HTML or SVG can't run.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
 
 use tauri::{
-    UriSchemeContext, UriSchemeResponder, Wry,
+    Manager, UriSchemeContext, UriSchemeResponder, Wry,
     http::{Request, Response, header},
 };
 use trellis_core::{
@@ -24,7 +33,11 @@ type Refusal = (u16, String);
 #[derive(Debug)]
 pub enum Ask {
     Media(MediaQuery),
+    /// The file to save, and the name its sender gave it.
+    Save(MediaQuery, Option<String>),
     Upload(UploadOptions),
+    /// The CORS preflight of a POST from the UI (its page has another origin).
+    Preflight,
 }
 
 /// Reads the request's URI. WebKitGTK and macOS show it as
@@ -41,6 +54,9 @@ pub fn parse(webview_label: &str, method: &str, uri: &str) -> Result<Ask, Refusa
         .or_else(|| uri.strip_prefix("http://trellis-media.localhost/"))
         .or_else(|| uri.strip_prefix("https://trellis-media.localhost/"))
         .ok_or_else(|| (400, format!("not a media URI: {uri}")))?;
+    if method == "OPTIONS" {
+        return Ok(Ask::Preflight);
+    }
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let decode = |s: &str| {
         crate::links::decode(s).ok_or_else(|| (400, format!("bad percent-encoding in {uri}")))
@@ -74,6 +90,11 @@ pub fn parse(webview_label: &str, method: &str, uri: &str) -> Result<Ask, Refusa
             content_type: None,
         }));
     }
+    let (save, path) = match path.strip_prefix("save/") {
+        Some(file) if method == "POST" => (true, file),
+        Some(_) => return Err((405, "saves are POSTed".into())),
+        None => (false, path),
+    };
     let mut parts = path.split('/');
     let (Some(server), Some(id), None) = (parts.next(), parts.next(), parts.next()) else {
         return Err((
@@ -83,9 +104,13 @@ pub fn parse(webview_label: &str, method: &str, uri: &str) -> Result<Ask, Refusa
     };
     let (server, id) = (decode(server)?, decode(id)?);
     let (encrypted, thumbnail) = (param("encrypted")?, param("thumbnail")?);
-    MediaQuery::new(&server, &id, encrypted.as_deref(), thumbnail.as_deref())
-        .map(Ask::Media)
-        .map_err(|e| (e.status(), e.to_string()))
+    let query = MediaQuery::new(&server, &id, encrypted.as_deref(), thumbnail.as_deref())
+        .map_err(|e| (e.status(), e.to_string()))?;
+    Ok(if save {
+        Ask::Save(query, param("filename")?)
+    } else {
+        Ask::Media(query)
+    })
 }
 
 pub fn handle(
@@ -99,11 +124,20 @@ pub fn handle(
         request.method().as_str(),
         &request.uri().to_string(),
     );
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let request_header = |name| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let content_type = request_header(header::CONTENT_TYPE);
+    // The UI's page may read the answers (its uploads and saves); no other page.
+    let cors = request_header(header::ORIGIN).filter(|origin| {
+        tauri::Url::parse(origin).is_ok_and(|url| crate::window::is_own_page(&url))
+    });
+    let paths = ctx.app_handle().path();
+    let downloads = paths.download_dir().or_else(|_| paths.home_dir()).ok();
     let body = request.into_body();
     tauri::async_runtime::spawn(async move {
         let served = match parsed {
@@ -123,11 +157,22 @@ pub fn handle(
                     body: content.to_string().into_bytes(),
                 })
             }
+            Ok(Ask::Save(query, filename)) => match backend.media(&query).await {
+                Ok(file) => Ok(saved(downloads, filename, file.bytes).await),
+                Err(e) => Err(e),
+            },
+            Ok(Ask::Preflight) => Ok(Answer {
+                status: 204,
+                content_type: "text/plain".into(),
+                disposition: None,
+                body: Vec::new(),
+            }),
             Err(refusal) => Ok(refused(refusal)),
         };
         respond(
             responder,
             served.unwrap_or_else(|e| refused((e.status(), e.to_string()))),
+            cors,
         );
     });
 }
@@ -150,12 +195,97 @@ fn refused((status, message): Refusal) -> Answer {
     }
 }
 
+/// Writes a file to save into the download directory, answering with its path.
+async fn saved(downloads: Option<PathBuf>, filename: Option<String>, bytes: Vec<u8>) -> Answer {
+    let Some(dir) = downloads else {
+        return refused((500, "there is no download directory".into()));
+    };
+    let name = file_name(filename.as_deref().unwrap_or_default());
+    let written = tauri::async_runtime::spawn_blocking(move || write_new(&dir, &name, &bytes))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|w| w.map_err(|e| e.to_string()));
+    match written {
+        Ok(path) => Answer {
+            status: 200,
+            content_type: "application/json".into(),
+            disposition: None,
+            body: serde_json::json!({ "path": path }).to_string().into_bytes(),
+        },
+        Err(e) => refused((500, format!("cannot save the file: {e}"))),
+    }
+}
+
+/// The sender's name for a file, made a plain name: no directories, no
+/// hidden file, nothing a file system or a shell trips over.
+fn file_name(given: &str) -> String {
+    let last = given.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .map(|c| {
+            if c.is_control() || "<>:\"|?*".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(200)
+        .collect();
+    let name = cleaned.trim().trim_start_matches('.').trim();
+    if name.is_empty() {
+        "download".into()
+    } else {
+        name.into()
+    }
+}
+
+/// Creates `name` in `dir`, or `name (1)`, `name (2)`, … beside an existing
+/// file: never over one, nor through a symlink.
+fn write_new(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let (stem, ext) = match name.rfind('.') {
+        Some(i) if i > 0 => name.split_at(i),
+        _ => (name, ""),
+    };
+    for n in 0..1000 {
+        let path = match n {
+            0 => dir.join(name),
+            n => dir.join(format!("{stem} ({n}){ext}")),
+        };
+        let mut file = match std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        };
+        if let Err(e) = file.write_all(bytes) {
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+        return Ok(path);
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!("{name} and a thousand like it are there"),
+    ))
+}
+
 /// Every response is sandboxed, so served HTML or SVG can't run.
-fn respond(responder: UriSchemeResponder, answer: Answer) {
+fn respond(responder: UriSchemeResponder, answer: Answer, cors: Option<String>) {
     let mut builder = Response::builder()
         .status(answer.status)
         .header(header::CONTENT_TYPE, answer.content_type)
         .header("Content-Security-Policy", "sandbox");
+    if let Some(origin) = cors {
+        builder = builder
+            .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
+            .header(header::ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type")
+            .header(header::VARY, "Origin");
+    }
     // Files are never sniffed, and may be kept by the webview.
     if let Some(disposition) = answer.disposition {
         builder = builder
@@ -200,8 +330,64 @@ mod tests {
     fn media(ask: Ask) -> MediaQuery {
         match ask {
             Ask::Media(q) => q,
-            Ask::Upload(_) => panic!("not a media request"),
+            _ => panic!("not a media request"),
         }
+    }
+
+    #[test]
+    fn saves_are_posted_media_requests_with_a_name() {
+        let Ok(Ask::Save(q, name)) = parse(
+            "main",
+            "POST",
+            "trellis-media://save/localhost%3A8008/AbC?encrypted=true&filename=a%2Fb.txt",
+        ) else {
+            panic!("a save")
+        };
+        assert_eq!(
+            (q.mxc().as_str(), q.encrypted),
+            ("mxc://localhost:8008/AbC", true)
+        );
+        assert_eq!(name.as_deref(), Some("a/b.txt"));
+        for (method, uri, status) in [
+            ("GET", "trellis-media://save/example.org/x", 405),
+            ("POST", "trellis-media://save/example.org/../x", 400),
+            ("POST", "trellis-media://save/example.org/x/y", 400),
+            ("POST", "trellis-media://save/x", 400),
+        ] {
+            assert_eq!(parse("main", method, uri).unwrap_err().0, status, "{uri}");
+        }
+        assert_eq!(
+            parse("popup", "POST", "trellis-media://save/example.org/x")
+                .unwrap_err()
+                .0,
+            403
+        );
+    }
+
+    #[test]
+    fn saved_files_get_plain_names_and_never_replace_one() {
+        for (given, name) in [
+            ("report.pdf", "report.pdf"),
+            ("../../.bashrc", "bashrc"),
+            ("C:\\Windows\\evil.exe", "evil.exe"),
+            ("a\nb|c?.txt", "a_b_c_.txt"),
+            ("..", "download"),
+            ("", "download"),
+        ] {
+            assert_eq!(file_name(given), name, "{given:?}");
+        }
+        let dir = std::env::temp_dir().join(format!("trellis-save-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let first = write_new(&dir, "notes.txt", b"one").expect("first");
+        let second = write_new(&dir, "notes.txt", b"two").expect("second");
+        let bare = write_new(&dir, "README", b"three").expect("bare");
+        let bare_again = write_new(&dir, "README", b"four").expect("bare again");
+        assert_eq!(first, dir.join("notes.txt"));
+        assert_eq!(second, dir.join("notes (1).txt"));
+        assert_eq!(bare_again, dir.join("README (1)"));
+        assert_eq!(std::fs::read(&first).ok().as_deref(), Some(&b"one"[..]));
+        assert_eq!(std::fs::read(&bare).ok().as_deref(), Some(&b"three"[..]));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

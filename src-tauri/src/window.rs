@@ -53,7 +53,7 @@ pub fn create(app: &AppHandle, profile: &Path) -> tauri::Result<WebviewWindow> {
 }
 
 /// The UI's own origin (custom protocol, or the dev server in debug builds).
-fn is_own_page(url: &tauri::Url) -> bool {
+pub fn is_own_page(url: &tauri::Url) -> bool {
     let origin = (url.scheme(), url.host_str());
     matches!(
         origin,

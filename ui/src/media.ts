@@ -26,6 +26,17 @@ export function uploadUrl(query: URLSearchParams): string {
   return insideTauri() ? `${shellMediaBase()}upload?${query}` : `_gomuks/upload?${query}`;
 }
 
+/**
+ * Desktop only: where the Download button POSTs to have the shell save a file
+ * in the download directory (WebKitGTK does not download from custom schemes).
+ */
+export function saveUrl(mxc: string | undefined, encrypted: boolean, filename: string): string | undefined {
+  const url = insideTauri() ? mediaUrl(mxc, "full", encrypted) : undefined;
+  if (!url) return undefined;
+  const base = shellMediaBase();
+  return `${base}save/${url.slice(base.length)}&${new URLSearchParams({ filename })}`;
+}
+
 /** WebView2 reaches custom schemes as http://{scheme}.localhost/. */
 function shellMediaBase(): string {
   return WINDOWS ? "http://trellis-media.localhost/" : "trellis-media://";

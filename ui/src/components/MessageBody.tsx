@@ -1,7 +1,8 @@
 import { memo, useMemo, useState, type CSSProperties, type MouseEvent } from "react";
-import { mediaUrl, rewriteHtmlMediaSrc } from "../media";
+import { mediaUrl, rewriteHtmlMediaSrc, saveUrl } from "../media";
 import { insideTauri } from "../rpc/tauri";
 import { openExternal } from "../shell";
+import { saveFile } from "../upload";
 import type { Event, JsonObject } from "../rpc/types";
 import { eventContent, eventType } from "../state/timelineItems";
 import { Icon } from "./Icon";
@@ -90,6 +91,32 @@ function MediaImage(props: { full: string; thumb: string; alt: string; box: CSSP
   );
 }
 
+/** A file's Download button: the browser downloads the link; on the desktop the shell saves it (see saveUrl). */
+function DownloadLink(props: { url: string; save: string | undefined; name: string }) {
+  const [status, setStatus] = useState<string>();
+  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
+    const save = props.save;
+    if (!save) return;
+    e.preventDefault();
+    saveFile(save, props.name).then(
+      (path) => setStatus(`Saved to ${path}`),
+      (err: unknown) => setStatus(err instanceof Error ? err.message : String(err)),
+    );
+  };
+  return (
+    <>
+      <a className="btn small" href={props.url} download={props.name} onClick={onClick}>
+        Download
+      </a>
+      {status && (
+        <span className="muted small" role="status">
+          {status}
+        </span>
+      )}
+    </>
+  );
+}
+
 function HtmlBody({ html, className, onPill }: { html: string; className: string; onPill(kind: string, target: string): void }) {
   const safe = useMemo(() => htmlForTransport(html), [html]);
   // sanitized_html is the backend's sanitizer output: the only HTML we ever render.
@@ -150,11 +177,7 @@ export const MessageBody = memo(function MessageBody(props: {
           <span className="muted small">{[info.mimetype, formatSize(info.size)].filter(Boolean).join(" · ")}</span>
           {msgtype === "m.audio" && url && <audio controls preload="none" src={url} />}
         </span>
-        {url && (
-          <a className="btn small" href={url} download={name}>
-            Download
-          </a>
-        )}
+        {url && <DownloadLink url={url} save={saveUrl(mxc, encrypted, name)} name={name} />}
       </div>
     );
   }
