@@ -70,14 +70,16 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
   const readers = useMemo(() => receiptsByEvent(room, store.ownUserId), [room, version, store.ownUserId]);
 
   // Runs on every render near the top. While the backend is out of reach the
-  // banner says so, and the first render after it is back asks again; an
-  // error from then would stay on screen after the history had loaded.
+  // banner says so, and the first render after it is back asks again. A
+  // refusal (e.g. the homeserver's) stays at the top with a retry button
+  // rather than being asked again at every render.
+  const [historyError, setHistoryError] = useState<string | null>(null);
   const loadOlder = useCallback(() => {
-    if (!room.hasMoreHistory || client.status.state !== "open") return;
+    if (!room.hasMoreHistory || historyError !== null || client.status.state !== "open") return;
     backend.paginate(room.meta.room_id).catch((e: Error) => {
-      if (client.status.state === "open") actions.error(`Could not load history: ${e.message}`);
+      if (client.status.state === "open") setHistoryError(e.message);
     });
-  }, [backend, client, room, actions]);
+  }, [backend, client, room, historyError]);
 
   // Looking at the newest messages with the window focused counts as reading them.
   useEffect(() => {
@@ -92,7 +94,7 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
         label="Timeline"
         items={rows}
         estimate={64}
-        stickToBottom
+        chat
         onNearTop={loadOlder}
         onAtBottomChange={setAtBottom}
         handle={list}
@@ -100,7 +102,14 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
           if (row.kind === "top") {
             return (
               <div className="timeline-top" aria-live="polite">
-                {loading ? (
+                {historyError !== null ? (
+                  <>
+                    <span className="history-error">Could not load older messages: {historyError}</span>
+                    <button className="btn ghost small" onClick={() => setHistoryError(null)}>
+                      Retry
+                    </button>
+                  </>
+                ) : loading ? (
                   <>
                     <span className="spinner small" aria-hidden="true" /> Loading older messages…
                   </>

@@ -8,7 +8,7 @@ import {
   type Ref,
 } from "react";
 import { flushSync } from "react-dom";
-import { anchorAt, anchoredScrollTop, rowOffsets, visibleRange } from "./virtualLayout";
+import { keptScrollTop, rowOffsets, visibleRange, type Layout } from "./virtualLayout";
 
 export interface VirtualListHandle {
   scrollToBottom(): void;
@@ -21,8 +21,12 @@ interface Props<T extends { key: string }> {
   render(item: T, index: number): ReactNode;
   /** Height guess for rows not yet measured (the measured average takes over). */
   estimate: number;
-  /** Chat mode: starts at the bottom and stays there while the user is there. */
-  stickToBottom?: boolean;
+  /**
+   * Chat mode: starts at the bottom and stays there while the user is there,
+   * and at the very top keeps the rows in view where they are as older ones
+   * arrive above (elsewhere new first rows show at the top).
+   */
+  chat?: boolean;
   /** Called when the view is near the top (to load older rows). */
   onNearTop?: () => void;
   onAtBottomChange?: (atBottom: boolean) => void;
@@ -38,15 +42,16 @@ const AT_BOTTOM_PX = 40;
 /**
  * Renders only the rows near the viewport, with spacers for the rest. Row
  * heights are measured as they render; whenever rows above change (older
- * history prepended, an image loaded) the first visible row is kept exactly
- * where it was, so nothing jumps.
+ * history prepended, an image loaded) the row in the middle of the view is
+ * kept exactly where it was, so nothing jumps.
  */
 export function VirtualList<T extends { key: string }>(props: Props<T>) {
   const { items, estimate } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
-  const anchor = useRef<{ key: string; delta: number } | null>(null);
-  const atBottom = useRef(props.stickToBottom === true);
+  // The layout the DOM had as of the last commit, to find where the view was in it.
+  const laid = useRef<Layout | null>(null);
+  const atBottom = useRef(props.chat === true);
   const [view, setView] = useState({ top: 0, height: 900 });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const observer = useRef<ResizeObserver | null>(null);
@@ -97,21 +102,23 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
   const total = offsets[items.length]!;
   const [start, end] = visibleRange(offsets, view.top, view.height, OVERSCAN_PX);
 
-  const recordAnchor = () => {
-    const el = scroller.current;
-    if (el) anchor.current = anchorAt(keys, offsets, el.scrollTop);
-  };
-
+  // After every commit the row in the middle of the view goes back to where
+  // it was on screen (keptScrollTop).
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (atBottom.current && props.stickToBottom) {
+    const last = laid.current;
+    laid.current = { keys, offsets };
+    if (atBottom.current && props.chat) {
       el.scrollTop = el.scrollHeight;
-    } else if (anchor.current && el.scrollTop > 0) {
-      const want = anchoredScrollTop(keys, offsets, anchor.current);
-      if (want !== undefined && Math.abs(el.scrollTop - want) > 0.5) el.scrollTop = want;
+    } else if (last && (el.scrollTop > 0 || props.chat)) {
+      const want = keptScrollTop(last, { keys, offsets }, el.scrollTop, el.clientHeight);
+      if (want !== undefined && Math.abs(el.scrollTop - want) > 0.5) {
+        el.scrollTop = want;
+        // Rendered again before the paint, with the rows of the new position.
+        setView({ top: el.scrollTop, height: el.clientHeight });
+      }
     }
-    recordAnchor();
     if (el.scrollTop < NEAR_TOP_PX) props.onNearTop?.();
   });
 
@@ -123,7 +130,6 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
       atBottom.current = bottom;
       props.onAtBottomChange?.(bottom);
     }
-    recordAnchor();
     setView({ top: el.scrollTop, height: el.clientHeight });
   };
 
@@ -164,7 +170,7 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
 
   return (
     <div className={props.className} ref={scroller} onScroll={onScroll} tabIndex={0} role="region" aria-label={props.label}>
-      {props.stickToBottom && <div className="vlist-filler" aria-hidden="true" />}
+      {props.chat && <div className="vlist-filler" aria-hidden="true" />}
       <div style={{ height: offsets[start], flexShrink: 0 }} aria-hidden="true" />
       {items.slice(start, end).map((item, i) => (
         <div key={item.key} ref={measureRef(item.key)} data-key={item.key}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { anchorAt, anchoredScrollTop, rowOffsets, visibleRange } from "./virtualLayout";
+import { anchorAt, anchoredScrollTop, keptScrollTop, rowOffsets, visibleRange } from "./virtualLayout";
 
 const keys = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `r${from + i}`);
 
@@ -52,5 +52,27 @@ describe("virtual layout", () => {
     const anchor = anchorAt(k, offsets, 45)!;
     expect(anchor).toEqual({ key: "r2", delta: -5 });
     expect(anchoredScrollTop(keys(5, 10), rowOffsets(keys(5, 10), new Map(), 20), anchor)).toBeUndefined();
+  });
+
+  it("keeps a scroll made since the last layout, rather than going back to where the view was", () => {
+    const heights = new Map(keys(0, 300).map((k, i) => [k, 40 + (i % 4) * 10]));
+    const before = { keys: keys(100, 200), offsets: rowOffsets(keys(100, 200), heights, 50) };
+    // The list last laid out at 1000; the person has since scrolled to 2200,
+    // and then a page of older rows arrives before the scroll event does.
+    const scrollTop = 2200;
+    const middle = anchorAt(before.keys, before.offsets, scrollTop, scrollTop + 300)!;
+    const after = { keys: keys(50, 200), offsets: rowOffsets(keys(50, 200), heights, 50) };
+    const kept = keptScrollTop(before, after, scrollTop, 600)!;
+    expect(screenY(after.keys, after.offsets, kept, middle.key)).toBe(screenY(before.keys, before.offsets, scrollTop, middle.key));
+    expect(kept).toBeGreaterThan(scrollTop);
+  });
+
+  it("holds the rows in view at the very top while older ones arrive above", () => {
+    const top = (k: string[]) => ["top", ...k];
+    const before = { keys: top(keys(100, 200)), offsets: rowOffsets(top(keys(100, 200)), new Map(), 50) };
+    const after = { keys: top(keys(50, 200)), offsets: rowOffsets(top(keys(50, 200)), new Map(), 50) };
+    // At scrollTop 0 the first row is the "loading" row, which stays first:
+    // holding on to it would show the new page instead. The middle row is held.
+    expect(keptScrollTop(before, after, 0, 600)).toBe(50 * 50);
   });
 });

@@ -29,10 +29,13 @@ export function visibleRange(offsets: number[], top: number, height: number, ove
   return [start, end];
 }
 
-/** The first row not wholly above `scrollTop`, as the anchor to keep. */
-export function anchorAt(keys: string[], offsets: number[], scrollTop: number): Anchor | null {
+/**
+ * The row at `probe` (a position in the content, e.g. the middle of the view)
+ * as the anchor to keep, with its top's distance below `scrollTop`.
+ */
+export function anchorAt(keys: string[], offsets: number[], scrollTop: number, probe = scrollTop): Anchor | null {
   let i = 0;
-  while (i < keys.length - 1 && offsets[i + 1]! <= scrollTop) i++;
+  while (i < keys.length - 1 && offsets[i + 1]! <= probe) i++;
   const key = keys[i];
   return key === undefined ? null : { key, delta: offsets[i]! - scrollTop };
 }
@@ -41,4 +44,21 @@ export function anchorAt(keys: string[], offsets: number[], scrollTop: number): 
 export function anchoredScrollTop(keys: string[], offsets: number[], anchor: Anchor): number | undefined {
   const i = keys.indexOf(anchor.key);
   return i < 0 ? undefined : offsets[i]! - anchor.delta;
+}
+
+/** Row keys and their tops, as rendered at one commit. */
+export interface Layout {
+  keys: string[];
+  offsets: number[];
+}
+
+/**
+ * The scroll position that keeps the row in the middle of the view where it
+ * is on screen when the layout changes from `before` to `after`. The row is
+ * looked up in `before` at the current `scrollTop`, so a scroll the list has
+ * not handled yet is kept rather than undone.
+ */
+export function keptScrollTop(before: Layout, after: Layout, scrollTop: number, viewHeight: number): number | undefined {
+  const anchor = anchorAt(before.keys, before.offsets, scrollTop, scrollTop + viewHeight / 2);
+  return anchor ? anchoredScrollTop(after.keys, after.offsets, anchor) : undefined;
 }
