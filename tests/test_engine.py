@@ -8,6 +8,7 @@ error when something is wrong, and that their secrets stay in the keyring.
 
 import json
 import re
+import signal
 import socket
 import sqlite3
 import threading
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from harness import Backend, BackendError, MatrixHTTPError, MatrixUser, files_containing, keyring_items
+from harness.faults import Delay, FaultyProxy
 
 # Synapse-side token formats (access and refresh); none may ever land in a file.
 ANY_SYNAPSE_TOKEN = re.compile(rb"sy[tr]_[A-Za-z0-9+/_-]{20,}")
@@ -360,6 +362,125 @@ def test_a_response_matrix_sdk_stored_and_we_did_not_is_replayed(backend, synaps
     events, timeline = stored_messages(backend.profile, room_id)
     assert (events["only in matrix-sdk's store"], timeline["only in matrix-sdk's store"]) == (1, 1)
     assert not [s for s in backend.events("sync_status") if s["type"] != "ok"]
+
+
+def this_run_log(backend: Backend) -> str:
+    """The backend's stderr since its last start."""
+    return backend.log_path.read_text(errors="replace").rsplit("\n===== ", 1)[-1]
+
+
+def assert_no_errors(log: str) -> None:
+    """No error of ours (matrix-sdk's own, about a homeserver that is gone, may be there)."""
+    wrong = [line for line in log.splitlines() if " ERROR trellis" in line or "closed pool" in line]
+    assert not wrong, "errors in the backend's log:\n" + "\n".join(wrong)
+
+
+def assert_token_and_timeline_agree(backend: Backend, user: MatrixUser, room_id: str, texts: list[str]) -> list[str]:
+    """Each of texts is stored once (event and timeline row) or comes after our stored sync token,
+    never both, never neither. Returns the stored ones."""
+    events, timeline = stored_messages(backend.profile, room_id)
+    with closing(sqlite3.connect(f"file:{backend.profile / 'trellis.db'}?mode=ro", uri=True)) as db:
+        (token,) = db.execute("SELECT next_batch FROM account").fetchone()
+    limit = json.dumps({"room": {"timeline": {"limit": 1000}}})
+    resp = user.call("GET", "/sync", params={"since": token, "timeout": 0, "filter": limit})
+    room = resp.get("rooms", {}).get("join", {}).get(room_id, {})
+    assert not room.get("timeline", {}).get("limited"), "too many events after the stored token to compare"
+    after = [body(e) for e in room.get("timeline", {}).get("events", []) if e["type"] == "m.room.message"]
+    stored = [t for t in texts if (events[t], timeline[t]) == (1, 1)]
+    odd = {t: (events[t], timeline[t]) for t in texts if (events[t], timeline[t]) not in ((0, 0), (1, 1))}
+    assert not odd, f"(events, timeline rows) per message: {odd}"
+    assert stored + [t for t in after if t in texts] == texts, \
+        f"stored: {stored}\nafter the stored token: {after}"
+    return stored
+
+
+def log_in_through(proxy: FaultyProxy, backend: Backend, user: MatrixUser) -> None:
+    mark = backend.mark()
+    backend.request("login", {"homeserver_url": proxy.url, "username": user.localpart, "password": user.password},
+                    timeout=60)
+    backend.wait_event("client_state", lambda s: s.get("is_logged_in"), timeout=60, after=mark)
+
+
+def burst_in_hand(proxy: FaultyProxy, bob: MatrixUser, room_id: str, texts: list[str], gap: Delay) -> None:
+    """Bob sends texts while the backend's next /sync is held back, so that one response carries
+    (nearly) all of them, its timeline limited: the backend fills the gap through /messages, which
+    the gap delay holds. Returns once the backend has that response in hand and asks for the gap."""
+    held = proxy.delay(Delay("GET", r"/sync\?"))
+    for text in texts:
+        bob.send_text(room_id, text)
+    proxy.delay(gap)
+    held.release()
+    assert gap.arrived.wait(60), "the backend never asked for the gap before the burst"
+
+
+@pytest.fixture
+def proxy(synapse):
+    proxy = FaultyProxy(synapse.url)
+    yield proxy
+    proxy.close()
+
+
+def test_sigterm_while_a_response_is_stored_finishes_it_then_exits(backend, synapse, register_user, proxy):
+    """Quitting while a large sync response is being handled: the backend stops syncing, stores
+    that response to the end — its token with every one of its events — logs no error and exits
+    cleanly, rather than dying mid-way and leaving the response to be fetched again."""
+    me, bob = register_user(), register_user("bob")
+    log_in_through(proxy, backend, me)
+    room_id = join_invited_room(backend, bob, me, name="Quit mid-sync")
+    bob.send_text(room_id, "before the burst")
+    wait_for_message(backend, room_id, "before the burst")
+
+    burst = [f"in hand {i:03d}" for i in range(150)]
+    # Two pages of gap, a second each: the signal lands with the response in hand, before it is stored.
+    burst_in_hand(proxy, bob, room_id, burst, Delay("GET", r"/messages\?", seconds=1))
+    started = time.monotonic()
+    backend.stop(timeout=15, sig=signal.SIGTERM)
+    took = time.monotonic() - started
+
+    assert_no_errors(this_run_log(backend))
+    assert assert_token_and_timeline_agree(backend, me, room_id, burst) == burst, \
+        "the response in hand was not stored"
+    assert took < 8, f"the stop took {took:.1f} s"
+
+
+def test_quitting_is_bounded_when_the_homeserver_does_not_answer(backend, synapse, register_user, proxy):
+    """A response in hand whose gap the homeserver never sends is given up after the bound: the
+    backend exits in seconds, its store as before that response, which the next start fetches
+    again. With the homeserver stopped, quitting is immediate."""
+    me, bob = register_user(), register_user("bob")
+    log_in_through(proxy, backend, me)
+    room_id = join_invited_room(backend, bob, me, name="Quit while stuck")
+    bob.send_text(room_id, "before the burst")
+    wait_for_message(backend, room_id, "before the burst")
+
+    burst = [f"stuck {i:03d}" for i in range(80)]
+    never = Delay("GET", r"/messages\?")
+    burst_in_hand(proxy, bob, room_id, burst, never)
+    started = time.monotonic()
+    backend.stop(timeout=15, sig=signal.SIGTERM)
+    took = time.monotonic() - started
+    assert 4 < took < 9, f"the stop took {took:.1f} s; the bound is 5 s for the write, then 1 s to close"
+    log = this_run_log(backend)
+    assert "a write was still going" in log, log[-3000:]
+    assert_no_errors(log)
+    stored = assert_token_and_timeline_agree(backend, me, room_id, burst)
+    assert len(stored) < len(burst) // 2, "the response given up on was stored"
+
+    never.release()
+    backend.start()
+    wait_for_message(backend, room_id, burst[-1], timeout=60)
+    assert assert_token_and_timeline_agree(backend, me, room_id, burst) == burst
+
+    synapse.stop()
+    deadline = time.monotonic() + 30
+    while not [s for _, _, s in proxy.requests_matching("GET", r"/sync\?") if s == 502]:
+        assert time.monotonic() < deadline, "the backend did not try to sync with the homeserver gone"
+        time.sleep(0.2)
+    started = time.monotonic()
+    backend.stop(timeout=15)
+    took = time.monotonic() - started
+    assert took < 3, f"the stop took {took:.1f} s with the homeserver gone"
+    assert_no_errors(this_run_log(backend))
 
 
 def test_homeserver_outage_is_reported_and_survived(backend, synapse, register_user):

@@ -26,13 +26,7 @@ use crate::{bridge::Bridge, shell::Shell};
 const USAGE: &str = "usage: trellis [--profile DIR] [matrix:… | https://matrix.to/#/…]";
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TRELLIS_LOG")
-                .unwrap_or_else(|_| "warn,trellis_core=info,trellis_desktop=info".into()),
-        )
-        .init();
+    trellis_core::host::init_logging(env!("CARGO_CRATE_NAME"));
     let args: Vec<String> = std::env::args().skip(1).collect();
     let profile = match profile_arg(&args) {
         Ok(p) => p,
@@ -119,6 +113,13 @@ fn run(profile: Option<PathBuf>, args: Vec<String>) -> Result<(), Box<dyn std::e
             }
             open_links_or_show(app.handle(), &args);
             tauri::async_runtime::spawn(shell::follow_backend(app.handle().clone()));
+            // SIGTERM and Ctrl-C quit as the tray's Quit does, through the
+            // clean shutdown of RunEvent::Exit.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                trellis_core::host::stop_signal().await;
+                handle.exit(0);
+            });
             Ok(())
         })
         .build(context)?;

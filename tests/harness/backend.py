@@ -85,18 +85,22 @@ class Backend:
         if wait_init:
             self.wait_event("init_complete", timeout=timeout)
 
-    def stop(self, timeout: float = 15) -> int:
-        """Closes stdin, which must make the backend exit cleanly on its own."""
+    def stop(self, timeout: float = 15, sig: signal.Signals | None = None) -> int:
+        """Closes stdin, or sends sig (SIGTERM, SIGINT), which must make the backend exit cleanly on its own."""
         proc = self._proc
-        proc.stdin.close()
+        how = f"{sig.name} was sent" if sig else "stdin closed"
+        if sig:
+            proc.send_signal(sig)
+        else:
+            proc.stdin.close()
         try:
             code = proc.wait(timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-            raise AssertionError(f"backend did not exit within {timeout} s of stdin closing")
+            raise AssertionError(f"backend did not exit within {timeout} s after {how}")
         self._reader.join(5)
-        assert code == 0, f"backend exited with {code} after stdin closed; log:\n{self.log_tail()}"
+        assert code == 0, f"backend exited with {code} after {how}; log:\n{self.log_tail()}"
         return code
 
     def kill9(self) -> None:

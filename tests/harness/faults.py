@@ -1,7 +1,8 @@
 """A homeserver that misbehaves on cue: a small HTTP proxy in front of the
 test Synapse that answers chosen requests with an error of our choosing
-(429 with retry-after, 502, ...) before letting them through, and records
-every request it saw. Log a backend in through `proxy.url` to use it.
+(429 with retry-after, 502, ...) before letting them through, holds chosen
+requests back for a while, and records every request it saw. Log a backend
+in through `proxy.url` to use it.
 """
 
 import http.server
@@ -26,10 +27,25 @@ class Fault:
     headers: dict = field(default_factory=dict)
 
 
+@dataclass
+class Delay:
+    """Holds requests matching method and path_pattern for `seconds` before forwarding them,
+    or until released; `arrived` is set when the first one comes in."""
+    method: str
+    path_pattern: str
+    seconds: float = 3600
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
 class FaultyProxy:
     def __init__(self, upstream: str):
         self.upstream = upstream.rstrip("/")
         self.faults: list[Fault] = []
+        self.delays: list[Delay] = []
         self.seen: list[tuple[str, str, int]] = []  # (method, path, status answered)
         self._lock = threading.Lock()
         proxy = self
@@ -63,6 +79,12 @@ class FaultyProxy:
         with self._lock:
             self.faults.append(fault)
 
+    def delay(self, delay: Delay) -> Delay:
+        """Adds a delay ahead of earlier ones (the first that matches holds a request)."""
+        with self._lock:
+            self.delays.insert(0, delay)
+        return delay
+
     def requests_matching(self, method: str, path_pattern: str) -> list[tuple[str, str, int]]:
         with self._lock:
             return [s for s in self.seen if s[0] == method and re.search(path_pattern, s[1])]
@@ -78,8 +100,12 @@ class FaultyProxy:
             if fault:
                 fault.times -= 1
                 self.seen.append((method, path, fault.status))
+            delay = next((d for d in self.delays if d.method == method and re.search(d.path_pattern, path)), None)
         if fault:
             return fault.status, {"Content-Type": "application/json", **fault.headers}, json.dumps(fault.body).encode()
+        if delay:
+            delay.arrived.set()
+            delay.released.wait(delay.seconds)
         forward = {k: v for k, v in headers.items() if k.lower() not in HOP_HEADERS}
         try:
             resp = requests.request(method, self.upstream + path, headers=forward, data=data, timeout=120)

@@ -20,6 +20,7 @@ pub mod error;
 mod handlers;
 mod history;
 mod homeserver;
+pub mod host;
 pub mod keys;
 pub mod media;
 pub mod profile;
@@ -30,8 +31,9 @@ mod send;
 mod session;
 pub mod store;
 pub mod sync;
+mod tasks;
 
-use std::{path::Path, sync::Arc};
+use std::{path::Path, sync::Arc, time::Duration};
 
 use tokio::sync::RwLock;
 
@@ -46,6 +48,9 @@ use store::Store;
 // malloc spent a quarter of the ingest bench in locks and consolidation.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// How long a shutdown waits for the writes in flight.
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
 
 /// The backend of one profile. Cheap to clone; all clones share one state.
 #[derive(Clone)]
@@ -66,6 +71,7 @@ pub(crate) struct Inner {
     /// Why the last session could not come back, shown to each frontend.
     pub restore_error: std::sync::Mutex<Option<String>>,
     pub media_cache: media::MediaCache,
+    pub tasks: tasks::Tasks,
 }
 
 impl Backend {
@@ -86,6 +92,7 @@ impl Backend {
             pagination_lock: tokio::sync::Mutex::new(()),
             restore_error: std::sync::Mutex::new(None),
             media_cache: media::MediaCache::in_profile(profile_dir),
+            tasks: tasks::Tasks::default(),
         });
         if let Err(e) = session::restore(&inner).await {
             tracing::error!("the previous session could not be restored: {e}");
@@ -100,10 +107,28 @@ impl Backend {
         self.inner.profile.dir()
     }
 
-    /// Stops the sync loop (the process is about to exit).
+    /// Stops at a safe point before the process exits: the sync loop and the
+    /// send queue stop waiting on the homeserver at once, finish the write
+    /// they are in (a sync response being stored, a sent event being
+    /// recorded), and the database closes after them. Bounded by
+    /// `SHUTDOWN_WAIT`, so quitting never hangs on a homeserver that is gone:
+    /// a write still going then is abandoned, its transaction rolls back, and
+    /// the next start fetches that response again (`session::restore`).
     pub async fn shutdown(&self) {
-        self.inner.session.write().await.take();
-        self.inner.store.pool().close().await;
+        let deadline = tokio::time::Instant::now() + SHUTDOWN_WAIT;
+        if !self.inner.tasks.stop(deadline).await {
+            tracing::warn!(
+                "a write was still going after {SHUTDOWN_WAIT:?}; left to the next start"
+            );
+        }
+        // Connections in use past the deadline (a request's own write) get a
+        // second more; a stuck one is then left to SQLite, which rolls it back.
+        let close_by = deadline.max(tokio::time::Instant::now() + Duration::from_secs(1));
+        let closed = tokio::time::timeout_at(close_by, self.inner.store.pool().close()).await;
+        if closed.is_err() {
+            tracing::warn!("the database was still in use when Trellis stopped");
+        }
+        tracing::info!("stopped");
     }
 }
 

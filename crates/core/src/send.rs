@@ -12,9 +12,10 @@ use std::{
 use matrix_sdk::ruma::{OwnedTransactionId, RoomId, api::error::ErrorKind};
 use serde_json::value::RawValue;
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 use trellis_rpc::{
     events::{SendComplete, name},
-    model::EventRowId,
+    model::{Event, EventRowId},
 };
 
 use crate::{CoreError, Inner, store};
@@ -40,7 +41,12 @@ impl SendQueue {
         let (tx, rx) = mpsc::unbounded_channel();
         let _ = tx.send(rowid);
         rooms.insert(room_id.to_owned(), tx);
-        tokio::spawn(room_worker(Arc::downgrade(inner), rx));
+        // None when stopping: the event stays unsent and resumes at the next start.
+        inner.tasks.spawn(room_worker(
+            Arc::downgrade(inner),
+            inner.tasks.stop.clone(),
+            rx,
+        ));
     }
 
     /// Forgets the workers (logout); their loops end with the session.
@@ -59,20 +65,33 @@ pub async fn resume(inner: &Arc<Inner>) -> Result<(), CoreError> {
     Ok(())
 }
 
-async fn room_worker(inner: Weak<Inner>, mut rx: mpsc::UnboundedReceiver<EventRowId>) {
-    while let Some(rowid) = rx.recv().await {
+/// Sends one room's events in order. Stopping cuts short a send in flight
+/// (resumed at the next start under the same transaction id, which the
+/// homeserver deduplicates) and the back-off, never the recording of a
+/// send's outcome.
+async fn room_worker(
+    inner: Weak<Inner>,
+    stop: CancellationToken,
+    mut rx: mpsc::UnboundedReceiver<EventRowId>,
+) {
+    while let Some(Some(rowid)) = stop.run_until_cancelled(rx.recv()).await {
         let mut failures = 0u32;
         loop {
             let Some(backend) = inner.upgrade() else {
                 return;
             };
-            match send_one(&backend, rowid).await {
+            match send_one(&backend, &stop, rowid).await {
                 Outcome::Done => break,
+                Outcome::Stopped => return,
                 Outcome::Retry(after) => {
                     failures += 1;
                     drop(backend);
                     let backoff = Duration::from_millis(500u64 << failures.min(6)).min(MAX_BACKOFF);
-                    tokio::time::sleep(after.unwrap_or(backoff)).await;
+                    let waited =
+                        stop.run_until_cancelled(tokio::time::sleep(after.unwrap_or(backoff)));
+                    if waited.await.is_none() {
+                        return;
+                    }
                 }
             }
         }
@@ -82,9 +101,10 @@ async fn room_worker(inner: Weak<Inner>, mut rx: mpsc::UnboundedReceiver<EventRo
 enum Outcome {
     Done,
     Retry(Option<Duration>),
+    Stopped,
 }
 
-async fn send_one(inner: &Arc<Inner>, rowid: EventRowId) -> Outcome {
+async fn send_one(inner: &Arc<Inner>, stop: &CancellationToken, rowid: EventRowId) -> Outcome {
     let event = match store::event::by_rowids(inner.store.pool(), &[rowid]).await {
         Ok(mut events) => match events.pop() {
             Some(e) => e,
@@ -118,60 +138,61 @@ async fn send_one(inner: &Arc<Inner>, rowid: EventRowId) -> Outcome {
         Some(room) => {
             let content: Box<RawValue> = event.content.clone();
             let txn: OwnedTransactionId = txn_id.as_str().into();
-            room.send_raw(&event.event_type, content)
-                .with_transaction_id(&txn)
-                .await
-                .map(|r| r.response.event_id.to_string())
+            let send = room
+                .send_raw(&event.event_type, content)
+                .with_transaction_id(&txn);
+            let Some(sent) = stop.run_until_cancelled(send.into_future()).await else {
+                return Outcome::Stopped;
+            };
+            sent.map(|r| r.response.event_id.to_string())
                 .map_err(classify)
         }
     };
-    match result {
-        Ok(event_id) => {
-            let done = async {
-                let mut tx = inner.store.begin_write().await?;
-                let rowid = store::event::mark_sent(&mut tx, rowid, &event_id).await?;
-                tx.commit().await?;
-                Ok::<_, store::StoreError>(rowid)
-            };
-            match done.await {
-                Ok(rowid) => complete(inner, rowid, None).await,
-                Err(e) => tracing::error!(rowid, "sent {event_id} but cannot record it: {e}"),
-            }
-            Outcome::Done
-        }
+    let outcome = match result {
+        Ok(event_id) => Ok(event_id),
         Err(Failure::Transient(error, after)) => {
             tracing::warn!(rowid, "send failed, retrying: {error}");
-            Outcome::Retry(after)
+            return Outcome::Retry(after);
         }
         Err(Failure::Permanent(error)) => {
             tracing::warn!(rowid, "send failed: {error}");
-            let stored = async {
-                let mut tx = inner.store.begin_write().await?;
-                store::event::set_send_error(&mut tx, rowid, Some(&error)).await?;
-                tx.commit().await?;
-                Ok::<_, store::StoreError>(())
-            };
-            if let Err(e) = stored.await {
-                tracing::error!(rowid, "cannot record the send error: {e}");
-            }
-            complete(inner, rowid, Some(error)).await;
-            Outcome::Done
+            Err(error)
         }
+    };
+    match record(inner, rowid, &outcome).await {
+        Ok(Some(event)) => {
+            let error = outcome.err();
+            let complete = SendComplete { event, error };
+            inner.bus.emit(name::SEND_COMPLETE, &complete).await;
+        }
+        Ok(None) => {}
+        Err(e) => match outcome {
+            Ok(event_id) => tracing::error!(rowid, "sent {event_id} but cannot record it: {e}"),
+            Err(_) => tracing::error!(rowid, "cannot record the send error: {e}"),
+        },
     }
+    Outcome::Done
 }
 
-async fn complete(inner: &Inner, rowid: EventRowId, error: Option<String>) {
-    match store::event::by_rowids(inner.store.pool(), &[rowid]).await {
-        Ok(mut events) => {
-            if let Some(event) = events.pop() {
-                inner
-                    .bus
-                    .emit(name::SEND_COMPLETE, &SendComplete { event, error })
-                    .await;
-            }
+/// Records a send's outcome, the event ID it got or why it failed for
+/// good, and reads the event back in the same transaction: a shutdown
+/// waits for this write, and would not for a read after it.
+async fn record(
+    inner: &Inner,
+    rowid: EventRowId,
+    outcome: &Result<String, String>,
+) -> store::StoreResult<Option<Event>> {
+    let mut tx = inner.store.begin_write().await?;
+    let rowid = match outcome {
+        Ok(event_id) => store::event::mark_sent(&mut tx, rowid, event_id).await?,
+        Err(error) => {
+            store::event::set_send_error(&mut tx, rowid, Some(error)).await?;
+            rowid
         }
-        Err(e) => tracing::error!(rowid, "cannot load a sent event: {e}"),
-    }
+    };
+    let event = store::event::by_rowids(&mut *tx, &[rowid]).await?.pop();
+    tx.commit().await?;
+    Ok(event)
 }
 
 enum Failure {

@@ -8,6 +8,7 @@ use matrix_sdk::{
     ruma::{OwnedDeviceId, OwnedUserId},
     store::StateStoreDataKey,
 };
+use tokio_util::sync::CancellationToken;
 use trellis_rpc::{
     commands::{LoginCustomParams, LoginParams},
     events::{ClientState, name},
@@ -27,12 +28,15 @@ pub struct Session {
     pub account: Account,
     /// Our display name and avatar URL, refreshed from the homeserver.
     profile: std::sync::Mutex<(String, String)>,
-    sync_task: tokio::task::AbortHandle,
+    /// `None` when the engine was stopping as the session began.
+    sync_task: Option<tokio::task::AbortHandle>,
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
-        self.sync_task.abort();
+        if let Some(task) = &self.sync_task {
+            task.abort();
+        }
     }
 }
 
@@ -238,8 +242,9 @@ pub async fn restore(inner: &Arc<Inner>) -> Result<bool, CoreError> {
 }
 
 fn start(inner: &Arc<Inner>, client: Client, account: Account) -> Arc<Session> {
-    let sync_task = tokio::spawn(sync::run(
+    let sync_task = inner.tasks.spawn(sync::run(
         Arc::downgrade(inner),
+        inner.tasks.stop.clone(),
         client.clone(),
         account.user_id.clone(),
     ));
@@ -248,25 +253,36 @@ fn start(inner: &Arc<Inner>, client: Client, account: Account) -> Arc<Session> {
         client,
         account,
         profile,
-        sync_task: sync_task.abort_handle(),
+        sync_task,
     });
-    tokio::spawn(refresh_profile(
+    inner.tasks.spawn(refresh_profile(
         Arc::downgrade(inner),
+        inner.tasks.stop.clone(),
         Arc::downgrade(&session),
     ));
     session
 }
 
 /// Fetches our display name and avatar; a change is stored and announced.
-async fn refresh_profile(inner: std::sync::Weak<Inner>, session: std::sync::Weak<Session>) {
+async fn refresh_profile(
+    inner: std::sync::Weak<Inner>,
+    stop: CancellationToken,
+    session: std::sync::Weak<Session>,
+) {
     let Some(client) = session.upgrade().map(|s| s.client.clone()) else {
         return;
     };
     let account = client.account();
-    let (name, avatar) = match (
-        account.get_display_name().await,
-        account.get_avatar_url().await,
-    ) {
+    let fetch = async {
+        (
+            account.get_display_name().await,
+            account.get_avatar_url().await,
+        )
+    };
+    let Some(fetched) = stop.run_until_cancelled(fetch).await else {
+        return;
+    };
+    let (name, avatar) = match fetched {
         (Ok(n), Ok(a)) => (
             n.unwrap_or_default(),
             a.map(|a| a.to_string()).unwrap_or_default(),
@@ -304,7 +320,9 @@ pub async fn logout(inner: &Arc<Inner>) -> Result<(), CoreError> {
     let Some(session) = slot.take() else {
         return Err(CoreError::NotLoggedIn);
     };
-    session.sync_task.abort();
+    if let Some(task) = &session.sync_task {
+        task.abort();
+    }
     if let Err(e) = session.client.matrix_auth().logout().await {
         // The local wipe still happens: the user asked to be logged out here.
         tracing::warn!("server-side logout failed: {e}");

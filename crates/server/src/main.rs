@@ -82,16 +82,18 @@ fn parse_args() -> anyhow::Result<Args> {
     Ok(args)
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TRELLIS_LOG")
-                .unwrap_or_else(|_| "warn,trellis_core=info,trellis_server=info".into()),
-        )
-        .init();
+fn main() -> anyhow::Result<()> {
+    trellis_core::host::init_logging(env!("CARGO_CRATE_NAME"));
     let args = parse_args()?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let result = runtime.block_on(run(args));
+    // A read of stdin cannot be cancelled (tokio reads it on a blocking
+    // thread): after a signal, waiting for it could hang the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    result
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
     let dir = Profile::resolve(args.profile)?;
     let backend = Backend::start(&dir).await?;
     tracing::info!(profile = %dir.display(), "backend started");

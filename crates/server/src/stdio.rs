@@ -2,9 +2,9 @@
 //! integration tests drive.
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use trellis_core::Backend;
+use trellis_core::{Backend, Connection};
 
-/// Serves until stdin closes.
+/// Serves until stdin closes, or the process is told to stop.
 pub async fn serve(backend: &Backend) -> anyhow::Result<()> {
     let (conn, mut out) = backend.connect().await?;
     let writer = tokio::spawn(async move {
@@ -23,6 +23,18 @@ pub async fn serve(backend: &Backend) -> anyhow::Result<()> {
             }
         }
     });
+    tokio::select! {
+        () = read_requests(&conn) => {}
+        () = trellis_core::host::stop_signal() => {}
+    }
+    // Give replies already being written a moment to leave.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    writer.abort();
+    Ok(())
+}
+
+/// Hands each line of stdin to the connection, until stdin ends.
+async fn read_requests(conn: &Connection) {
     let mut stdin = BufReader::new(tokio::io::stdin());
     let mut line = Vec::new();
     loop {
@@ -40,8 +52,4 @@ pub async fn serve(backend: &Backend) -> anyhow::Result<()> {
             }
         }
     }
-    // Give replies already being written a moment to leave.
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    writer.abort();
-    Ok(())
 }

@@ -23,6 +23,7 @@ use matrix_sdk::{
     },
     sync::SyncResponse,
 };
+use tokio_util::sync::CancellationToken;
 use trellis_rpc::{
     events::{SyncStatus, SyncStatusType, name},
     model::LazyLoadSummary,
@@ -48,9 +49,18 @@ fn filter() -> Filter {
     Filter::FilterDefinition(assign!(FilterDefinition::default(), { room }))
 }
 
-pub(crate) async fn run(inner: Weak<Inner>, client: Client, user_id: String) {
+/// Syncs until the session ends or the engine stops. Stopping cuts short
+/// the wait for a response (matrix-sdk may have stored some of it; the
+/// next start replays it, see `session::restore`) and the back-off, never
+/// the storing of a response in hand.
+pub(crate) async fn run(
+    inner: Weak<Inner>,
+    stop: CancellationToken,
+    client: Client,
+    user_id: String,
+) {
     let mut errors: u32 = 0;
-    loop {
+    while !stop.is_cancelled() {
         let Some(backend) = inner.upgrade() else {
             return;
         };
@@ -70,7 +80,10 @@ pub(crate) async fn run(inner: Weak<Inner>, client: Client, user_id: String) {
                 Duration::ZERO
             })
             .token(SyncToken::from_optional_token(since.clone()));
-        let result = match client.sync_once(settings).await {
+        let Some(response) = stop.run_until_cancelled(client.sync_once(settings)).await else {
+            return;
+        };
+        let result = match response {
             // matrix-sdk had this response already (its store got it, ours
             // did not: a write of ours failed) and hands back an empty one.
             // Storing that would drop our token; skipping it would lose the
@@ -131,7 +144,10 @@ pub(crate) async fn run(inner: Weak<Inner>, client: Client, user_id: String) {
                 };
                 backend.bus.emit(name::SYNC_STATUS, &status).await;
                 drop(backend);
-                tokio::time::sleep(backoff(errors)).await;
+                let waited = stop.run_until_cancelled(tokio::time::sleep(backoff(errors)));
+                if waited.await.is_none() {
+                    return;
+                }
             }
         }
     }
