@@ -4,8 +4,12 @@ Synapse. Log in, open a room, send, see the other person's reply, close the
 window to the tray and get a desktop notification (recorded by a stand-in
 notification server on the session bus), click it and land in the room.
 The tray as a panel sees it (a stand-in StatusNotifierWatcher, the item's
-properties and its dbusmenu). Screenshots go to the run's artifacts."""
+properties and its dbusmenu). Media through the trellis-media scheme: images
+shown (checked by their pixels on screen), files saved, uploads from the
+composer, an encrypted room's image decrypted. Screenshots go to the run's
+artifacts."""
 
+import io
 import os
 import re
 import time
@@ -304,8 +308,7 @@ def test_links_open_in_the_system_browser_and_nothing_else_leaves_the_app(
     def opened_urls() -> list[str]:
         return opened.read_text().splitlines() if opened.exists() else []
 
-    app = DesktopApp(desktop_bin, profile, display, logs, path_first=bin_dir)
-    try:
+    with DesktopApp(desktop_bin, profile, display, logs, path_first=bin_dir) as app:
         app.click(app.find(text_xpath("Link room"), timeout=60))
         page = app.run_js("return location.href")
         app.click(app.find(f"//a[@href='{url}']"))
@@ -338,11 +341,6 @@ def test_links_open_in_the_system_browser_and_nothing_else_leaves_the_app(
         # WebKitWebDriver's screenshots hang once the opener has run (the
         # window still draws): the screen itself is kept instead.
         screen_shot(display, logs / "after-links.png")
-    except BaseException:
-        app.keep_failure(logs)
-        raise
-    finally:
-        app.close()
 
 
 def test_window_size_and_position_are_remembered(
@@ -394,3 +392,206 @@ def test_each_profile_is_its_own_app_and_a_second_launch_goes_to_its_own(
     finally:
         for app in apps:
             app.close()
+
+
+# --- media: the trellis-media scheme in the real window ----------------------------------
+
+# A picture no wrong or blank answer looks like: four colours, one a quadrant.
+QUADRANTS = ((220, 40, 40), (40, 170, 70), (40, 90, 220), (240, 200, 40))
+
+
+def quadrant_png(width: int, height: int) -> bytes:
+    img = Image.new("RGB", (width, height))
+    for i, colour in enumerate(QUADRANTS):
+        x, y = (i % 2) * width // 2, (i // 2) * height // 2
+        img.paste(colour, (x, y, x + width // 2, y + height // 2))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def quadrants_wrong(img: Image.Image) -> str | None:
+    """What differs from the four colours where quadrant_png put them, if anything."""
+    rgb = img.convert("RGB")
+    for i, colour in enumerate(QUADRANTS):
+        at = (rgb.width * (1 + 2 * (i % 2)) // 4, rgb.height * (1 + 2 * (i // 2)) // 4)
+        got = rgb.getpixel(at)
+        if any(abs(a - b) > 16 for a, b in zip(got, colour)):
+            return f"{got} at {at}, not {colour}"
+    return None
+
+
+def assert_drawn(app: DesktopApp, element: str, what: str, keep: Path | None = None):
+    """The element shows the four colours on screen, once painted (loading
+    and the timeline's scrolling may lag the page's own state)."""
+    wrong = []
+
+    def right() -> bool:
+        drawn = app.element_on_screen(element)
+        if keep:
+            drawn.save(keep)
+        wrong.append(quadrants_wrong(drawn))
+        return wrong[-1] is None
+    try:
+        wait_until(right, timeout=10, what=what)
+    except AssertionError:
+        raise AssertionError(f"{what}: {wrong[-1]}") from None
+
+
+def media_path(mxc: str) -> str:
+    """The scheme's path for an mxc URI, as ui/src/media.ts builds it."""
+    server, media_id = mxc.removeprefix("mxc://").split("/")
+    return f"trellis-media://{server.replace(':', '%3A')}/{media_id}?"
+
+
+def loaded_image(app: DesktopApp, img: str) -> dict:
+    """The <img> once the page has it decoded."""
+    state = lambda: app.run_js(  # noqa: E731
+        "const i = arguments[0]; return {complete: i.complete, w: i.naturalWidth, h: i.naturalHeight, src: i.src};",
+        {ELEMENT: img})
+    return wait_until(lambda: (s := state())["complete"] and s["w"] > 0 and s, timeout=30, what="the image to load")
+
+
+def test_media_from_others_shows_through_the_media_scheme_and_files_download(
+        register_user, logged_in, desktop_bin, display, logs, tmp_path):
+    alice, bob = register_user("alice"), register_user("bob")
+    room_id = room_of_two(bob, alice, "Media room")
+    full, thumb = quadrant_png(640, 480), quadrant_png(320, 240)
+    full_mxc = bob.upload(full, "image/png", "colours.png")
+    thumb_mxc = bob.upload(thumb, "image/png", "thumbnail.png")
+    bob.send(room_id, "m.room.message", {
+        "msgtype": "m.image", "body": "colours.png", "url": full_mxc,
+        "info": {"mimetype": "image/png", "size": len(full), "w": 640, "h": 480, "thumbnail_url": thumb_mxc,
+                 "thumbnail_info": {"mimetype": "image/png", "size": len(thumb), "w": 320, "h": 240}}})
+    # Every byte value, so a text or HTML conversion anywhere on the way shows.
+    report = bytes(range(256)) * 40 + b"the end\n"
+    report_mxc = bob.upload(report, "application/octet-stream", "report.bin")
+    bob.send(room_id, "m.room.message", {"msgtype": "m.file", "body": "report.bin", "filename": "report.bin",
+                                         "url": report_mxc,
+                                         "info": {"mimetype": "application/octet-stream", "size": len(report)}})
+    profile = logged_in(alice, [room_id])
+
+    # Where downloads go, as the desktop's user-dirs say (glib and the dirs crate read this file).
+    config, downloads = tmp_path / "config", tmp_path / "Downloads"
+    config.mkdir()
+    downloads.mkdir()
+    (config / "user-dirs.dirs").write_text(f'XDG_DOWNLOAD_DIR="{downloads}"\n')
+
+    with DesktopApp(desktop_bin, profile, display, logs, extra_env={"XDG_CONFIG_HOME": str(config)}) as app:
+        app.click(app.find(text_xpath("Media room"), timeout=60))
+        img = app.find("//img[@alt='colours.png']")
+        state = loaded_image(app, img)
+        # The sender's thumbnail, through our scheme (never straight from Synapse).
+        assert state["src"].startswith(media_path(thumb_mxc)), state
+        assert (state["w"], state["h"]) == (320, 240), state
+        assert_drawn(app, img, "the image as the window draws it", keep=logs / "image.png")
+        # The link to the whole picture goes through the scheme too.
+        href = app.run_js("return arguments[0].closest('a').href", {ELEMENT: img})
+        assert href.startswith(media_path(full_mxc)), href
+
+        # The thumbnail was kept in the profile's disk cache, content type first.
+        server, thumb_id = thumb_mxc.removeprefix("mxc://").split("/")
+        cached = profile / "media-cache" / f"{server.replace(':', '%3A')}~{thumb_id}~p"
+        assert cached.read_bytes() == b"image/png\n" + thumb
+
+        # The file: its Download button saves the exact bytes in the download
+        # directory, and says where; again, beside the first, never over it.
+        card = "//div[@class='file-card'][.//*[normalize-space()='report.bin']]"
+        for saved in (downloads / "report.bin", downloads / "report (1).bin"):
+            app.click(app.find(f"{card}//a[normalize-space()='Download']"))
+            app.find(f"{card}//*[@role='status' and normalize-space()='Saved to {saved}']", timeout=30)
+            assert saved.read_bytes() == report
+        assert sorted(p.name for p in downloads.iterdir()) == ["report (1).bin", "report.bin"]
+        screen_shot(display, logs / "media.png")
+
+
+UPLOAD_DIALOG = "//dialog[@aria-label='Send files']"
+
+
+def attach(app: DesktopApp, path: Path):
+    """Picks a file as the Attach button's file chooser hands it to the page; the preview dialog shows it."""
+    app.type(app.find("//input[@type='file']"), str(path))
+    app.find(f"{UPLOAD_DIALOG}//*[normalize-space()='{path.name}']", timeout=10)
+
+
+def image_messages(user, room_id: str, sender: str) -> list[dict]:
+    return [e["content"] for e in user.messages(room_id)
+            if e["type"] == "m.room.message" and e["sender"] == sender and e["content"].get("url")]
+
+
+def test_files_attached_in_the_composer_reach_the_other_user_byte_for_byte(
+        register_user, logged_in, desktop_bin, display, logs, tmp_path):
+    alice, bob = register_user("alice"), register_user("bob")
+    room_id = room_of_two(bob, alice, "Upload room")
+    profile = logged_in(alice, [room_id])
+    picture, data = tmp_path / "holiday.png", tmp_path / "data.bin"
+    picture.write_bytes(quadrant_png(400, 300))
+    data.write_bytes(bytes(range(255, -1, -1)) * 30)
+
+    with DesktopApp(desktop_bin, profile, display, logs) as app:
+        app.click(app.find(text_xpath("Upload room"), timeout=60))
+        room_header(app, "Upload room")
+        sent = []
+        for path in (picture, data):
+            attach(app, path)
+            if path == picture:
+                preview = app.find(f"{UPLOAD_DIALOG}//img")
+                state = loaded_image(app, preview)
+                assert (state["w"], state["h"]) == (400, 300) and state["src"].startswith("blob:"), state
+                screen_shot(display, logs / "upload-preview.png")
+                assert_drawn(app, preview, "the upload's preview")
+            app.click(app.find(f"{UPLOAD_DIALOG}//button[normalize-space()='Send']"))
+            content = wait_until(lambda: next((c for c in image_messages(bob, room_id, alice.user_id)
+                                               if c["body"] == path.name), None),
+                                 timeout=30, what=f"bob to receive {path.name}")
+            # What bob's client would fetch is exactly what was picked.
+            assert bob.download(content["url"]) == path.read_bytes(), path.name
+            sent.append(content)
+        image, file = sent
+        assert image["msgtype"] == "m.image"
+        assert image["info"] == {"mimetype": "image/png", "size": picture.stat().st_size, "w": 400, "h": 300}
+        assert file["msgtype"] == "m.file" and file["info"]["size"] == data.stat().st_size
+
+        # Our own picture in our timeline, through the scheme.
+        state = loaded_image(app, app.find("//img[@alt='holiday.png']"))
+        assert state["src"].startswith(media_path(image["url"])) and state["w"] == 400, state
+        screen_shot(display, logs / "uploaded.png")
+
+
+def test_an_image_sent_to_an_encrypted_room_is_stored_encrypted_and_shown_decrypted(
+        register_user, logged_in, desktop_bin, display, logs, tmp_path):
+    alice, bob = register_user("alice"), register_user("bob")
+    room_id = room_of_two(bob, alice, "Secret room", initial_state=[{
+        "type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}])
+    profile = logged_in(alice, [room_id])
+    picture = tmp_path / "secret.png"
+    picture.write_bytes(quadrant_png(480, 360))
+
+    with DesktopApp(desktop_bin, profile, display, logs / "first") as app:
+        app.click(app.find(text_xpath("Secret room"), timeout=60))
+        room_header(app, "Secret room")
+        attach(app, picture)
+        app.click(app.find(f"{UPLOAD_DIALOG}//button[normalize-space()='Send']"))
+        src = loaded_image(app, app.find("//img[@alt='secret.png']", timeout=60))["src"]
+    wait_until(lambda: not instance_running(profile), timeout=15, what="the first run to end")
+
+    # The homeserver holds only ciphertext (AES-CTR: the same length).
+    match = re.fullmatch(r"trellis-media://([^/]+)/([\w-]+)\?encrypted=true", src)
+    assert match, src
+    server, media_id = match.groups()
+    stored = bob.download(f"mxc://{server.replace('%3A', ':')}/{media_id}")
+    assert stored != picture.read_bytes() and len(stored) == len(picture.read_bytes())
+    # Without the copy the upload left in the cache, the scheme must fetch
+    # the ciphertext and decrypt it with the key in the stored event.
+    cached = profile / "media-cache" / f"{server}~{media_id}~e"
+    assert cached.read_bytes() == b"image/png\n" + picture.read_bytes()
+    cached.unlink()
+
+    with DesktopApp(desktop_bin, profile, display, logs / "again") as app:
+        app.click(app.find(text_xpath("Secret room"), timeout=60))
+        img = app.find("//img[@alt='secret.png']")
+        state = loaded_image(app, img)
+        assert state["src"] == src and (state["w"], state["h"]) == (480, 360), state
+        assert_drawn(app, img, "the decrypted image as the window draws it")
+        assert cached.read_bytes() == b"image/png\n" + picture.read_bytes()
+        screen_shot(display, logs / "decrypted.png")

@@ -16,7 +16,7 @@ from pathlib import Path
 import requests
 from jeepney import DBusAddress, message_bus, new_method_return, new_signal
 from jeepney.io.blocking import open_dbus_connection
-from PIL import ImageGrab
+from PIL import Image, ImageGrab
 
 from harness.bus import BusService
 
@@ -91,11 +91,11 @@ class NotificationServer(BusService):
         raise AssertionError(f"no such notification within {timeout}s; shown: {self.shown}")
 
 
-def app_env(display: int, profile: Path, path_first: Path | None = None) -> dict:
+def app_env(display: int, profile: Path, path_first: Path | None = None, extra: dict | None = None) -> dict:
     """The app's environment: its display and profile; path_first goes
-    before PATH (where a test puts its own xdg-open)."""
+    before PATH (where a test puts its own xdg-open); extra on top."""
     env = dict(os.environ, DISPLAY=f":{display}", TRELLIS_PROFILE=str(profile),
-               WEBKIT_DISABLE_COMPOSITING_MODE="1", GDK_BACKEND="x11", TRELLIS_LOG="info")
+               WEBKIT_DISABLE_COMPOSITING_MODE="1", GDK_BACKEND="x11", TRELLIS_LOG="info", **(extra or {}))
     if path_first:
         env["PATH"] = f"{path_first}:{env['PATH']}"
     return env
@@ -108,7 +108,16 @@ def _xwininfo(display: int, *args: str) -> str:
 
 def main_windows(display: int) -> list[int]:
     """The X ids of the apps' main windows (titled "Trellis", or "(n) Trellis")."""
-    ids = re.findall(r'^\s*(0x[0-9a-f]+) "(?:\(\d+\) )?Trellis":', _xwininfo(display, "-root", "-tree"), re.M)
+    for attempt in range(5):
+        try:
+            tree = _xwininfo(display, "-root", "-tree")
+            break
+        except subprocess.CalledProcessError:
+            # A window that went away during the walk fails it; the next walk won't meet it.
+            if attempt == 4:
+                raise
+            time.sleep(0.1)
+    ids = re.findall(r'^\s*(0x[0-9a-f]+) "(?:\(\d+\) )?Trellis":', tree, re.M)
     return [int(i, 16) for i in ids]
 
 
@@ -239,18 +248,21 @@ class DesktopProcess:
 class DesktopApp:
     """trellis-desktop started by tauri-driver, with a WebDriver session on its window."""
 
-    def __init__(self, binary: Path, profile: Path, display: int, log_dir: Path, path_first: Path | None = None):
+    def __init__(self, binary: Path, profile: Path, display: int, log_dir: Path, path_first: Path | None = None,
+                 extra_env: dict | None = None):
         driver = shutil.which("tauri-driver") or str(Path.home() / ".cargo/bin/tauri-driver")
         native = shutil.which("WebKitWebDriver")
         if not os.access(driver, os.X_OK) or not native:
             raise RuntimeError("tauri-driver and WebKitWebDriver are needed (scripts/test installs them)")
         self.port = free_port()
-        env = app_env(display, profile, path_first)
+        self.display = display
+        env = app_env(display, profile, path_first, extra_env)
         log_dir.mkdir(parents=True, exist_ok=True)
         self.log = log_dir / "desktop.log"
         self.proc = subprocess.Popen(
             [driver, "--port", str(self.port), "--native-port", str(free_port()), "--native-driver", native],
             env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT)
+        self.log_dir = log_dir
         self.url = f"http://127.0.0.1:{self.port}"
         try:
             self.session = self._start_session(binary)
@@ -313,6 +325,18 @@ class DesktopApp:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(self._call("GET", "/screenshot")))
 
+    def element_on_screen(self, element: str) -> Image.Image:
+        """The element as the screen shows it, read from the X server
+        (WebKitWebDriver's screenshots hang with a modal dialog open)."""
+        left, top, width, height = self.run_js(
+            "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height];",
+            {ELEMENT: element})
+        rect = window_rect(self.display)
+        if rect is None:
+            raise AssertionError("no Trellis window on the display")
+        x, y = rect[0] + round(left), rect[1] + round(top)
+        return ImageGrab.grab(bbox=(x, y, x + round(width), y + round(height)), xdisplay=f":{self.display}")
+
     def keep_failure(self, directory: Path):
         """The page and a screenshot, as far as a failing session still gives them."""
         directory.mkdir(parents=True, exist_ok=True)
@@ -322,6 +346,15 @@ class DesktopApp:
                 (directory / name).write_bytes(take())
             except Exception as e:  # noqa: BLE001 — keep what can be kept
                 (directory / f"{name}.error.txt").write_text(repr(e))
+
+    def __enter__(self) -> "DesktopApp":
+        return self
+
+    def __exit__(self, kind, _value, _trace):
+        """Ends the app; after a failure, keeps the page and a screenshot in the log directory first."""
+        if kind is not None:
+            self.keep_failure(self.log_dir)
+        self.close()
 
     def close(self):
         try:

@@ -15,12 +15,18 @@ class MatrixHTTPError(RuntimeError):
         self.body = body
 
 
-def call(base_url: str, method: str, path: str, token: str | None = None, timeout: float = 30, **kwargs):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+def request(base_url: str, method: str, path: str, token: str | None = None, timeout: float = 30,
+            headers: dict | None = None, **kwargs) -> requests.Response:
+    """The raw response; an error status raises MatrixHTTPError."""
+    headers = {**(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
     resp = requests.request(method, base_url + path, headers=headers, timeout=timeout, **kwargs)
     if not resp.ok:
         raise MatrixHTTPError(method, path, resp.status_code, resp.text)
-    return resp.json()
+    return resp
+
+
+def call(base_url: str, method: str, path: str, token: str | None = None, timeout: float = 30, **kwargs):
+    return request(base_url, method, path, token, timeout, **kwargs).json()
 
 
 def _q(part: str) -> str:
@@ -82,6 +88,18 @@ class MatrixUser:
     def messages(self, room_id: str, direction: str = "b", limit: int = 100) -> list[dict]:
         params = {"dir": direction, "limit": limit}
         return self.call("GET", f"/rooms/{_q(room_id)}/messages", params=params)["chunk"]
+
+    def upload(self, data: bytes, content_type: str, filename: str | None = None) -> str:
+        """Puts a file in the media repository; returns its mxc URI."""
+        return call(self.base_url, "POST", "/_matrix/media/v3/upload", self.access_token, data=data,
+                    params={"filename": filename} if filename else {},
+                    headers={"Content-Type": content_type})["content_uri"]
+
+    def download(self, mxc: str) -> bytes:
+        """A file's bytes as the homeserver holds them, through the authenticated media API."""
+        server, media_id = mxc.removeprefix("mxc://").split("/", 1)
+        path = f"/_matrix/client/v1/media/download/{_q(server)}/{_q(media_id)}"
+        return request(self.base_url, "GET", path, self.access_token).content
 
     def whoami(self) -> str:
         return self.call("GET", "/account/whoami")["user_id"]
