@@ -394,11 +394,24 @@ def assert_token_and_timeline_agree(backend: Backend, user: MatrixUser, room_id:
     return stored
 
 
-def log_in_through(proxy: FaultyProxy, backend: Backend, user: MatrixUser) -> None:
+def room_through(proxy: FaultyProxy, backend: Backend, register_user, name: str) -> tuple[MatrixUser, MatrixUser, str]:
+    """I log in through proxy and join bob's room, where I have received a first message."""
+    me, bob = register_user(), register_user("bob")
     mark = backend.mark()
-    backend.request("login", {"homeserver_url": proxy.url, "username": user.localpart, "password": user.password},
+    backend.request("login", {"homeserver_url": proxy.url, "username": me.localpart, "password": me.password},
                     timeout=60)
     backend.wait_event("client_state", lambda s: s.get("is_logged_in"), timeout=60, after=mark)
+    room_id = join_invited_room(backend, bob, me, name=name)
+    bob.send_text(room_id, "before the burst")
+    wait_for_message(backend, room_id, "before the burst")
+    return me, bob, room_id
+
+
+def timed_stop(backend: Backend, **stop_args) -> float:
+    """Seconds the backend took to exit cleanly after Backend.stop(**stop_args)."""
+    started = time.monotonic()
+    backend.stop(timeout=15, **stop_args)
+    return time.monotonic() - started
 
 
 def burst_in_hand(proxy: FaultyProxy, bob: MatrixUser, room_id: str, texts: list[str], gap: Delay) -> None:
@@ -424,18 +437,11 @@ def test_sigterm_while_a_response_is_stored_finishes_it_then_exits(backend, syna
     """Quitting while a large sync response is being handled: the backend stops syncing, stores
     that response to the end — its token with every one of its events — logs no error and exits
     cleanly, rather than dying mid-way and leaving the response to be fetched again."""
-    me, bob = register_user(), register_user("bob")
-    log_in_through(proxy, backend, me)
-    room_id = join_invited_room(backend, bob, me, name="Quit mid-sync")
-    bob.send_text(room_id, "before the burst")
-    wait_for_message(backend, room_id, "before the burst")
-
+    me, bob, room_id = room_through(proxy, backend, register_user, "Quit mid-sync")
     burst = [f"in hand {i:03d}" for i in range(150)]
-    # Two pages of gap, a second each: the signal lands with the response in hand, before it is stored.
+    # The gap's page comes a second late: the signal lands with the response in hand, before it is stored.
     burst_in_hand(proxy, bob, room_id, burst, Delay("GET", r"/messages\?", seconds=1))
-    started = time.monotonic()
-    backend.stop(timeout=15, sig=signal.SIGTERM)
-    took = time.monotonic() - started
+    took = timed_stop(backend, sig=signal.SIGTERM)
 
     assert_no_errors(this_run_log(backend))
     assert assert_token_and_timeline_agree(backend, me, room_id, burst) == burst, \
@@ -447,18 +453,11 @@ def test_quitting_is_bounded_when_the_homeserver_does_not_answer(backend, synaps
     """A response in hand whose gap the homeserver never sends is given up after the bound: the
     backend exits in seconds, its store as before that response, which the next start fetches
     again. With the homeserver stopped, quitting is immediate."""
-    me, bob = register_user(), register_user("bob")
-    log_in_through(proxy, backend, me)
-    room_id = join_invited_room(backend, bob, me, name="Quit while stuck")
-    bob.send_text(room_id, "before the burst")
-    wait_for_message(backend, room_id, "before the burst")
-
+    me, bob, room_id = room_through(proxy, backend, register_user, "Quit while stuck")
     burst = [f"stuck {i:03d}" for i in range(80)]
     never = Delay("GET", r"/messages\?")
     burst_in_hand(proxy, bob, room_id, burst, never)
-    started = time.monotonic()
-    backend.stop(timeout=15, sig=signal.SIGTERM)
-    took = time.monotonic() - started
+    took = timed_stop(backend, sig=signal.SIGTERM)
     assert 4 < took < 9, f"the stop took {took:.1f} s; the bound is 5 s for the write, then 1 s to close"
     log = this_run_log(backend)
     assert "a write was still going" in log, log[-3000:]
@@ -476,9 +475,7 @@ def test_quitting_is_bounded_when_the_homeserver_does_not_answer(backend, synaps
     while not [s for _, _, s in proxy.requests_matching("GET", r"/sync\?") if s == 502]:
         assert time.monotonic() < deadline, "the backend did not try to sync with the homeserver gone"
         time.sleep(0.2)
-    started = time.monotonic()
-    backend.stop(timeout=15)
-    took = time.monotonic() - started
+    took = timed_stop(backend)
     assert took < 3, f"the stop took {took:.1f} s with the homeserver gone"
     assert_no_errors(this_run_log(backend))
 
