@@ -24,6 +24,7 @@ use trellis_core::{
 };
 
 pub const SCHEME: &str = "trellis-media";
+const OCTET_STREAM: &str = "application/octet-stream";
 const MAIN_WINDOW: &str = "main";
 
 /// Why a request is refused: (HTTP status, message).
@@ -144,7 +145,13 @@ pub fn handle(
             Ok(Ask::Media(query)) => backend.media(&query).await.map(|file| Answer {
                 status: 200,
                 disposition: Some(if file.inline { "inline" } else { "attachment" }),
-                content_type: file.content_type,
+                // Anything else is a download, whatever its sender called it
+                // (as the web mode serves it).
+                content_type: if file.inline {
+                    file.content_type
+                } else {
+                    OCTET_STREAM.into()
+                },
                 body: file.bytes,
             }),
             Ok(Ask::Upload(mut options)) => {
@@ -273,11 +280,22 @@ fn write_new(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
     ))
 }
 
-/// Every response is sandboxed, so served HTML or SVG can't run.
 fn respond(responder: UriSchemeResponder, answer: Answer, cors: Option<String>) {
+    match response(answer, cors) {
+        Ok(r) => responder.respond(r),
+        Err(e) => tracing::error!("cannot build a media response: {e}"),
+    }
+}
+
+/// Every response is sandboxed, so served HTML or SVG can't run.
+fn response(answer: Answer, cors: Option<String>) -> tauri::http::Result<Response<Vec<u8>>> {
+    // The type of an encrypted file is its sender's word, and may be no
+    // valid header: the response must not fail (and leave the page waiting).
+    let content_type = header::HeaderValue::try_from(answer.content_type)
+        .unwrap_or(header::HeaderValue::from_static(OCTET_STREAM));
     let mut builder = Response::builder()
         .status(answer.status)
-        .header(header::CONTENT_TYPE, answer.content_type)
+        .header(header::CONTENT_TYPE, content_type)
         .header("Content-Security-Policy", "sandbox");
     if let Some(origin) = cors {
         builder = builder
@@ -293,10 +311,7 @@ fn respond(responder: UriSchemeResponder, answer: Answer, cors: Option<String>) 
             .header("X-Content-Type-Options", "nosniff")
             .header(header::CACHE_CONTROL, "private, max-age=86400");
     }
-    match builder.body(answer.body) {
-        Ok(r) => responder.respond(r),
-        Err(e) => tracing::error!("cannot build a media response: {e}"),
-    }
+    builder.body(answer.body)
 }
 
 #[cfg(test)]
@@ -361,6 +376,33 @@ mod tests {
                 .unwrap_err()
                 .0,
             403
+        );
+    }
+
+    #[test]
+    fn a_sender_declared_type_never_breaks_the_response() {
+        let answer = |content_type: &str| Answer {
+            status: 200,
+            content_type: content_type.into(),
+            disposition: Some("inline"),
+            body: b"x".to_vec(),
+        };
+        let served = |content_type| {
+            let r = response(answer(content_type), None).expect("a response");
+            let got = r.headers().get(header::CONTENT_TYPE).cloned();
+            // Sandbox and file headers, all there.
+            assert_eq!(r.headers().len(), 5, "{:?}", r.headers());
+            got.and_then(|v| v.to_str().ok().map(str::to_owned))
+        };
+        assert_eq!(served("image/png").as_deref(), Some("image/png"));
+        assert_eq!(
+            served("image/png\r\nSet-Cookie: a=b").as_deref(),
+            Some(OCTET_STREAM)
+        );
+        let r = response(answer("image/png"), Some("tauri://localhost".into())).expect("cors");
+        assert_eq!(
+            r.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            Some(&header::HeaderValue::from_static("tauri://localhost"))
         );
     }
 
