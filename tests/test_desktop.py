@@ -19,10 +19,9 @@ import pytest
 from PIL import Image
 
 from conftest import RUN_ARTIFACTS
-from harness.desktop import (ELEMENT, KEYS_ENTER, DesktopApp, DesktopProcess, NotificationServer, Xvfb, app_env,
-                             close_window, instance_running, main_windows, move_resize_window, screen_shot,
-                             window_rect,
-                             window_viewable)
+from harness.desktop import (ELEMENT, KEYS_ENTER, KEYS_ESCAPE, DesktopApp, DesktopProcess, NotificationServer, Xvfb,
+                             app_env, close_window, instance_running, main_windows, move_resize_window, screen_shot,
+                             window_rect, window_viewable)
 from harness.frontend import login
 from harness.tray import TrayWatcher
 
@@ -485,9 +484,17 @@ def test_media_from_others_shows_through_the_media_scheme_and_files_download(
         assert state["src"].startswith(media_path(thumb_mxc)), state
         assert (state["w"], state["h"]) == (320, 240), state
         assert_drawn(app, img, "the image as the window draws it", keep=logs / "image.png")
-        # The link to the whole picture goes through the scheme too.
-        href = app.run_js("return arguments[0].closest('a').href", {ELEMENT: img})
-        assert href.startswith(media_path(full_mxc)), href
+        # A click shows the whole picture, through the scheme too, over the app; Escape closes it.
+        app.click(img)
+        viewer = "//dialog[@aria-label='colours.png']"
+        whole = app.find(f"{viewer}//img")
+        state = loaded_image(app, whole)
+        assert state["src"].startswith(media_path(full_mxc)) and (state["w"], state["h"]) == (640, 480), state
+        screen_shot(display, logs / "viewer.png")
+        assert_drawn(app, whole, "the whole picture in the viewer")
+        app.press(KEYS_ESCAPE)
+        wait_until(lambda: not app.run_js(f"return !!document.evaluate(\"{viewer}\", document).iterateNext()"),
+                   timeout=10, what="the viewer to close")
 
         # The thumbnail was kept in the profile's disk cache, content type first.
         server, thumb_id = thumb_mxc.removeprefix("mxc://").split("/")

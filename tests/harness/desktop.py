@@ -22,6 +22,7 @@ from harness.bus import BusService
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 KEYS_ENTER = "\ue007"
+KEYS_ESCAPE = "\ue00c"
 IDENTIFIER = "app.trellis.desktop"
 
 
@@ -314,6 +315,11 @@ class DesktopApp:
 
     def type(self, element: str, text: str):
         self._call("POST", f"/element/{element}/value", {"text": text})
+
+    def press(self, key: str):
+        """A key pressed and released where the focus is (KEYS_ESCAPE, …)."""
+        self._call("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]}]})
 
     def run_js(self, script: str, *args):
         return self._call("POST", "/execute/sync", {"script": script, "args": list(args)})

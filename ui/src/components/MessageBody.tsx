@@ -5,6 +5,7 @@ import { openExternal } from "../shell";
 import { saveFile } from "../upload";
 import type { Event, JsonObject } from "../rpc/types";
 import { eventContent, eventType } from "../state/timelineItems";
+import { Dialog } from "./Dialog";
 import { Icon } from "./Icon";
 
 interface MediaInfo {
@@ -73,9 +74,14 @@ function onBodyClick(e: MouseEvent<HTMLElement>, onPill: (kind: string, target: 
   openExternal(link.href);
 }
 
-/** An image that keeps its reserved box, with a quiet placeholder if it cannot load. */
+/**
+ * An image that keeps its reserved box, with a quiet placeholder if it cannot
+ * load. A click shows the whole picture: a new tab in a browser; on the desktop,
+ * which opens no windows for media, a viewer over the app.
+ */
 function MediaImage(props: { full: string; thumb: string; alt: string; box: CSSProperties }) {
   const [failed, setFailed] = useState(false);
+  const [viewing, setViewing] = useState(false);
   if (failed) {
     return (
       <span className="media media-failed" style={props.box} role="img" aria-label={`${props.alt} (could not load)`}>
@@ -84,10 +90,22 @@ function MediaImage(props: { full: string; thumb: string; alt: string; box: CSSP
       </span>
     );
   }
+  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
+    if (!insideTauri()) return;
+    e.preventDefault();
+    setViewing(true);
+  };
   return (
-    <a className="media-link" href={props.full} target="_blank" rel="noopener noreferrer" title={props.alt}>
-      <img className="media" style={props.box} src={props.thumb} alt={props.alt} loading="lazy" onError={() => setFailed(true)} />
-    </a>
+    <>
+      <a className="media-link" href={props.full} target="_blank" rel="noopener noreferrer" title={props.alt} onClick={onClick}>
+        <img className="media" style={props.box} src={props.thumb} alt={props.alt} loading="lazy" onError={() => setFailed(true)} />
+      </a>
+      {viewing && (
+        <Dialog label={props.alt || "Image"} onClose={() => setViewing(false)}>
+          <img src={props.full} alt={props.alt} style={{ display: "block", maxWidth: "100%", maxHeight: "75vh", margin: "0 auto" }} />
+        </Dialog>
+      )}
+    </>
   );
 }
 
