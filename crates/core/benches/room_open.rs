@@ -39,8 +39,10 @@ fn members(batch: usize) -> SyncResponse {
             Raw::from_json_string(ev.to_string()).ok()
         })
         .collect();
-    let mut update = JoinedRoomUpdate::default();
-    update.state = State::Before(events);
+    let update = JoinedRoomUpdate {
+        state: State::Before(events),
+        ..Default::default()
+    };
     SyncResponse {
         next_batch: format!("members{batch}"),
         rooms: RoomUpdates {

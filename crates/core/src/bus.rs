@@ -21,18 +21,10 @@ pub struct Bus {
     replay: Arc<std::sync::Mutex<Replay>>,
 }
 
+#[derive(Default)]
 pub struct BusInner {
     last_id: i64,
     subscribers: Vec<LineSender>,
-}
-
-impl Default for BusInner {
-    fn default() -> Self {
-        Self {
-            last_id: 0,
-            subscribers: Vec::new(),
-        }
-    }
 }
 
 impl BusInner {

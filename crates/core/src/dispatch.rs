@@ -74,18 +74,18 @@ impl Connection {
         }
         let conn = self.clone();
         let (cancel_tx, cancel_rx) = oneshot::channel();
-        if request_id != 0 {
-            if let Ok(mut map) = self.in_flight.lock() {
-                if map.contains_key(&request_id) {
-                    drop(map);
-                    self.reply(
-                        request_id,
-                        Err(format!("request_id {request_id} is already in use")),
-                    );
-                    return;
-                }
-                map.insert(request_id, cancel_tx);
+        if request_id != 0
+            && let Ok(mut map) = self.in_flight.lock()
+        {
+            if map.contains_key(&request_id) {
+                drop(map);
+                self.reply(
+                    request_id,
+                    Err(format!("request_id {request_id} is already in use")),
+                );
+                return;
             }
+            map.insert(request_id, cancel_tx);
         }
         let ordered = ORDERED.contains(&command.as_str());
         let job = async move {

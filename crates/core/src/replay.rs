@@ -129,10 +129,10 @@ impl Hold {
 
 impl Drop for Hold {
     fn drop(&mut self) {
-        if let Ok(mut replay) = self.replay.lock() {
-            if let Some(p) = replay.holds.get_mut(&self.id) {
-                p.expires = Some(Instant::now() + GRACE);
-            }
+        if let Ok(mut replay) = self.replay.lock()
+            && let Some(p) = replay.holds.get_mut(&self.id)
+        {
+            p.expires = Some(Instant::now() + GRACE);
         }
     }
 }

@@ -33,10 +33,10 @@ impl SendQueue {
         let Ok(mut rooms) = self.rooms.lock() else {
             return;
         };
-        if let Some(tx) = rooms.get(room_id) {
-            if tx.send(rowid).is_ok() {
-                return;
-            }
+        if let Some(tx) = rooms.get(room_id)
+            && tx.send(rowid).is_ok()
+        {
+            return;
         }
         let (tx, rx) = mpsc::unbounded_channel();
         let _ = tx.send(rowid);

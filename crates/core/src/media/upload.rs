@@ -46,11 +46,11 @@ impl Backend {
             _ => "m.file",
         };
         let mut info = json!({ "mimetype": mimetype, "size": bytes.len() });
-        if msgtype == "m.image" {
-            if let Ok((w, h)) = image_size(&bytes) {
-                info["w"] = w.into();
-                info["h"] = h.into();
-            }
+        if msgtype == "m.image"
+            && let Ok((w, h)) = image_size(&bytes)
+        {
+            info["w"] = w.into();
+            info["h"] = h.into();
         }
         let mut content = json!({
             "msgtype": msgtype,
@@ -73,20 +73,20 @@ impl Backend {
             mxc
         };
         // Our own upload shows at once, without a round trip to fetch it back.
-        if let Some((server, id)) = mxc.strip_prefix("mxc://").and_then(|r| r.split_once('/')) {
-            if let Ok(query) = MediaQuery::new(
+        if let Some((server, id)) = mxc.strip_prefix("mxc://").and_then(|r| r.split_once('/'))
+            && let Ok(query) = MediaQuery::new(
                 server,
                 id,
                 Some(if options.encrypt { "true" } else { "false" }),
                 None,
-            ) {
-                let file = MediaFile {
-                    inline: inline_type(&mimetype),
-                    content_type: mimetype,
-                    bytes,
-                };
-                self.media_cache().put(&query, &file).await;
-            }
+            )
+        {
+            let file = MediaFile {
+                inline: inline_type(&mimetype),
+                content_type: mimetype,
+                bytes,
+            };
+            self.media_cache().put(&query, &file).await;
         }
         Ok(content)
     }

@@ -195,12 +195,11 @@ async fn handle_response(
                     summary: Some(summary),
                 },
             );
-            if update.timeline.limited {
-                if let Some(prev_batch) = &update.timeline.prev_batch {
-                    if let Some(gap) = fill_gap(&inner.store, &room, prev_batch).await? {
-                        gaps.insert(room_id.clone(), gap);
-                    }
-                }
+            if update.timeline.limited
+                && let Some(prev_batch) = &update.timeline.prev_batch
+                && let Some(gap) = fill_gap(&inner.store, &room, prev_batch).await?
+            {
+                gaps.insert(room_id.clone(), gap);
             }
         }
     }

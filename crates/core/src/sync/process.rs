@@ -193,12 +193,12 @@ async fn process_joined(
     } else {
         Some(update.timeline.prev_batch.clone())
     };
-    if let Some(gap) = ctx.gap {
-        if !gap.complete {
-            timeline::clear(tx, room_id).await?;
-            out.reset = true;
-            prev_batch = Some(gap.prev_batch.clone());
-        }
+    if let Some(gap) = ctx.gap
+        && !gap.complete
+    {
+        timeline::clear(tx, room_id).await?;
+        out.reset = true;
+        prev_batch = Some(gap.prev_batch.clone());
     }
     if let Some(pb) = prev_batch {
         room::set_prev_batch(tx, room_id, pb.as_deref()).await?;
@@ -266,10 +266,10 @@ async fn process_joined(
     }
     room::set_meta(tx, room_id, &meta).await?;
     let meta = room::refresh_activity(tx, room_id, ctx.own_user_id, latest_ts).await?;
-    if let Some(m) = &meta {
-        if m.preview_event_rowid != 0 {
-            touched.push(m.preview_event_rowid);
-        }
+    if let Some(m) = &meta
+        && m.preview_event_rowid != 0
+    {
+        touched.push(m.preview_event_rowid);
     }
     out.meta = meta;
     dedup_keep_order(&mut touched);
