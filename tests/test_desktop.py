@@ -521,7 +521,8 @@ def attach(app: DesktopApp, path: Path):
     app.find(f"{UPLOAD_DIALOG}//*[normalize-space()='{path.name}']", timeout=10)
 
 
-def image_messages(user, room_id: str, sender: str) -> list[dict]:
+def media_contents(user, room_id: str, sender: str) -> list[dict]:
+    """The contents of the media messages sender sent, as the homeserver has them."""
     return [e["content"] for e in user.messages(room_id)
             if e["type"] == "m.room.message" and e["sender"] == sender and e["content"].get("url")]
 
@@ -548,7 +549,7 @@ def test_files_attached_in_the_composer_reach_the_other_user_byte_for_byte(
                 screen_shot(display, logs / "upload-preview.png")
                 assert_drawn(app, preview, "the upload's preview")
             app.click(app.find(f"{UPLOAD_DIALOG}//button[normalize-space()='Send']"))
-            content = wait_until(lambda: next((c for c in image_messages(bob, room_id, alice.user_id)
+            content = wait_until(lambda: next((c for c in media_contents(bob, room_id, alice.user_id)
                                                if c["body"] == path.name), None),
                                  timeout=30, what=f"bob to receive {path.name}")
             # What bob's client would fetch is exactly what was picked.
