@@ -22,7 +22,20 @@ KEEP_RUNS = 5
 def pytest_sessionstart(session):
     RUN_ARTIFACTS.mkdir(parents=True)
     for old in sorted(ARTIFACTS.iterdir())[:-KEEP_RUNS]:
-        shutil.rmtree(old, ignore_errors=True)
+        if not _still_running(old):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _still_running(run_dir: Path) -> bool:
+    """Whether the run that owns run_dir (named …-<pid>) is still going: a run beside this one
+    in the same checkout writes and reads its logs there until it ends."""
+    try:
+        os.kill(int(run_dir.name.rsplit("-", 1)[-1]), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 @pytest.hookimpl(wrapper=True)
