@@ -272,3 +272,48 @@ def test_a_room_opened_while_reconnecting_loads_once_back(web, synapse, register
     assert browser.texts(role("alert")) == []
     # Seen, so read: its receipt, which could not go out before, goes out now.
     browser.wait(role("region", "Rooms"), role("button", "5 unread", exact=False), state="hidden", timeout=30)
+
+
+def test_scrolling_up_a_long_room_loads_all_of_it_in_order_without_jumps(web, synapse, register_user, browser):
+    """Flinging up through 400 messages, most of them fetched page by page
+    from the homeserver as the view nears the top: the row in the middle of
+    the view only ever moves to older messages (a page landing mid-scroll
+    neither undoes the scroll nor jumps), the start of the room is reached,
+    and scrolling back down shows every message once, in order."""
+    me, bob = register_user("me"), register_user("bob")
+    room_id = bob.create_room(name=ROOM, invite=[me.user_id])
+    me.join(room_id)
+    # Rows of different heights: every seventh message is three lines.
+    bodies = [f"old-{n:03d}" + ("\nsecond line\nthird line" if n % 7 == 0 else " from bob") for n in range(400)]
+    for body in bodies:
+        last = bob.send_text(room_id, body)
+    # All read already: the "new messages" line would otherwise be placed,
+    # mid-scroll, above the first unread once its page arrives.
+    me.read_receipt(room_id, last)
+    number = re.compile(r"old-(\d{3})")
+    timeline = role("region", "Timeline")
+
+    sign_in(browser, web, synapse, me)
+    open_room(browser)
+    browser.wait(timeline, text("old-398 from bob"), timeout=60)
+
+    middles: list[int] = []
+    for _ in range(60):
+        middles += [int(m.group(1)) for t in browser.scroll(timeline, by=-500, frames=15) if (m := number.search(t))]
+        if browser.count(timeline, text("This is the beginning of the conversation.")):
+            break
+    else:
+        raise AssertionError(f"the start of the room was never reached; the middle row went {middles[-40:]}")
+    backwards = [(a, b) for a, b in zip(middles, middles[1:]) if b > a]
+    assert not backwards, f"the view moved to newer messages while scrolling up: {backwards[:10]}"
+    assert middles[0] > 350 and min(middles) < 20, middles
+
+    seen: list[int] = []
+    for _ in range(400):
+        for t in browser.texts(timeline, role("article")):
+            if (m := number.search(t)) and int(m.group(1)) not in seen:
+                seen.append(int(m.group(1)))
+        if seen and seen[-1] == 399:
+            break
+        browser.scroll(timeline, by=400, frames=1)
+    assert seen == list(range(400))

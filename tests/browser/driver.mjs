@@ -82,6 +82,21 @@ const ops = {
   press: ({ path, key }) => locate(path).press(key),
   // The rendered text of every match, in document order.
   texts: ({ path }) => locate(path).evaluateAll((els) => els.map((el) => el.innerText)),
+  // A fling: moves the element's scrollTop by `by` px once an animation
+  // frame, `frames` times, as a wheel would. Returns, for each frame, the
+  // text of the row across the middle of the element, as it was painted.
+  scroll: ({ path, by, frames }) =>
+    locate(path).first().evaluate(async (el, { by, frames }) => {
+      const middle = [];
+      for (let i = 0; i < frames; i++) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const box = el.getBoundingClientRect();
+        const row = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        middle.push(row?.closest("[data-key]")?.innerText ?? "");
+        el.scrollTop += by;
+      }
+      return middle;
+    }, { by, frames }),
   route_websockets: () => page.routeWebSocket(/\/_gomuks\/websocket/, routeSocket),
   drop_websockets: dropSockets,
   screenshot: ({ file }) => page.screenshot({ path: file }).then(() => file),

@@ -104,6 +104,10 @@ class Browser:
     def texts(self, *path: dict) -> list[str]:
         return self.call("texts", path=list(path))
 
+    def scroll(self, *path: dict, by: int, frames: int) -> list[str]:
+        """Scrolls by `by` px every animation frame; the middle row's text at each frame."""
+        return self.call("scroll", path=list(path), by=by, frames=frames)
+
     def route_websockets(self) -> None:
         """From now on the page's new websockets pass through the driver, which can cut them."""
         self.call("route_websockets")

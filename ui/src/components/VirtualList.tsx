@@ -63,7 +63,8 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
       for (const e of entries) {
         const key = nodes.current.get(e.target);
         if (key === undefined) continue;
-        const h = (e.target as HTMLElement).offsetHeight;
+        // Fractional: offsetHeight rounds, and a page of rounded rows adds up to a visible jump.
+        const h = e.borderBoxSize?.[0]?.blockSize ?? (e.target as HTMLElement).getBoundingClientRect().height;
         if (heights.current.get(key) !== h) {
           heights.current.set(key, h);
           changed = true;
@@ -73,6 +74,18 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
       if (changed) flushSync(rerender);
     });
   }
+
+  /** Reads the height of every rendered row; whether any was new or had changed. */
+  const measureRows = () => {
+    let changed = false;
+    for (const [node, key] of nodes.current) {
+      const h = node.getBoundingClientRect().height;
+      if (heights.current.get(key) === h) continue;
+      heights.current.set(key, h);
+      changed = true;
+    }
+    return changed;
+  };
 
   // One ref callback per key, kept, so React does not detach and re-observe rows on every render.
   const refs = useRef(new Map<string, (el: HTMLDivElement | null) => () => void>());
@@ -107,6 +120,15 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    // Rows are measured as committed (new ones, and any this render changed,
+    // e.g. a message that now continues the one above), and the list renders
+    // again before the paint with their heights (the anchoring below then
+    // spans both renders): no frame is laid out with stale heights. Changes
+    // between commits (an image loading) come through the ResizeObserver.
+    if (measureRows()) {
+      rerender();
+      return;
+    }
     const last = laid.current;
     laid.current = { keys, offsets };
     if (atBottom.current && props.chat) {
