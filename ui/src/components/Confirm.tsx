@@ -59,7 +59,8 @@ export function ConfirmHost() {
             Cancel
           </button>
         )}
-        <button className={q.danger ? "btn danger" : "btn primary"} autoFocus onClick={() => q.answer(true)}>
+        {/* Enter confirms, unless what it confirms cannot be undone. */}
+        <button className={q.danger ? "btn danger" : "btn primary"} data-autofocus={!q.danger || undefined} onClick={() => q.answer(true)}>
           {q.confirmLabel}
         </button>
       </div>

@@ -28,6 +28,7 @@ export function Field(props: {
         autoComplete={props.autoComplete}
         placeholder={props.placeholder}
         autoFocus={props.autoFocus}
+        data-autofocus={props.autoFocus || undefined}
         required={!props.optional}
         spellCheck={false}
         autoCapitalize="off"

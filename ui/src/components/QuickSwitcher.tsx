@@ -19,7 +19,7 @@ export function QuickSwitcher({ onClose, onOpen }: { onClose(): void; onOpen(id:
     <Dialog label="Jump to a room" onClose={onClose} className="switcher">
       <input
         className="switcher-input"
-        autoFocus
+        data-autofocus
         placeholder="Jump to a room…"
         aria-label="Room name"
         aria-controls="switcher-results"

@@ -28,7 +28,7 @@ export function UploadPreview({ files, onSend, onCancel }: { files: File[]; onSe
         <button className="btn" onClick={onCancel}>
           Cancel
         </button>
-        <button className="btn primary" autoFocus onClick={onSend}>
+        <button className="btn primary" data-autofocus onClick={onSend}>
           Send
         </button>
       </div>
