@@ -21,7 +21,9 @@ KEEP_RUNS = 5
 
 def pytest_sessionstart(session):
     RUN_ARTIFACTS.mkdir(parents=True)
-    for old in sorted(ARTIFACTS.iterdir())[:-KEEP_RUNS]:
+    # Only pytest's own runs (named by date): a bench's logs (ui-bench-…) would sort last and crowd them out.
+    runs = sorted(d for d in ARTIFACTS.iterdir() if d.name[:1].isdigit())
+    for old in runs[:-KEEP_RUNS]:
         if not _still_running(old):
             shutil.rmtree(old, ignore_errors=True)
 
