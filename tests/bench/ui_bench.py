@@ -13,6 +13,11 @@ Run inside a private Secret Service, after scripts/test has installed things:
 
 `--no-build` skips building the UI and the release binaries; other options
 go to ui_bench.mjs (e.g. `--starts 10 --switches 50 --idle 60`).
+
+Then the same profile in the desktop app itself: the release trellis-desktop
+under Xvfb, its window open on the room list, nobody doing anything; its
+process's CPU over `--idle` seconds and its memory (and, for the record,
+that of the WebKit processes it started).
 """
 
 import os
@@ -26,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from harness import Backend, Synapse, register_user, require_private_keyring  # noqa: E402
+from harness.desktop import DesktopProcess, Xvfb, app_env, window_viewable  # noqa: E402
 from harness.frontend import login  # noqa: E402
 
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or Path.home() / ".cache/trellis/target")
@@ -58,6 +64,55 @@ def logged_in_profile(synapse: Synapse, server_bin: Path, profile: Path) -> None
         backend.stop()
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def memory_mib(pid: int, key: str) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith(key + ":"))) / 1024
+
+
+def children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(") ", 1)[1].split()[1]) == pid:
+                kids.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            pass  # a process that ended while we looked
+    return kids
+
+
+def desktop_at_rest(profile: Path, idle: float) -> None:
+    """trellis-desktop on the seeded profile, its window open, left alone."""
+    xvfb = Xvfb(LOGS / "xvfb.log")
+    app = DesktopProcess(TARGET / "release/trellis-desktop", app_env(xvfb.display, profile), LOGS / "desktop.log")
+    try:
+        started = time.monotonic()
+        while not window_viewable(xvfb.display):
+            if app.proc.poll() is not None or time.monotonic() - started > 60:
+                raise RuntimeError(f"no desktop window (see {LOGS / 'desktop.log'})")
+            time.sleep(0.05)
+        shown = time.monotonic() - started
+        time.sleep(15)  # the first sync and the room list settle
+        pid = app.proc.pid
+        cpu0, t0 = cpu_seconds(pid), time.monotonic()
+        time.sleep(idle)
+        cpu = (cpu_seconds(pid) - cpu0) / (time.monotonic() - t0) * 100
+        web = sum(memory_mib(kid, "VmRSS") for kid in children(pid))
+        # File-backed pages are mostly WebKitGTK's and GTK's libraries, shared with other processes.
+        print(f"desktop: window shown after {shown * 1000:.0f} ms; idle CPU of its process over {idle:.0f} s: "
+              f"{cpu:.2f}% of one core; RSS {memory_mib(pid, 'VmRSS'):.0f} MiB (anonymous "
+              f"{memory_mib(pid, 'RssAnon'):.0f}, file-backed {memory_mib(pid, 'RssFile'):.0f}), peak (VmHWM) "
+              f"{memory_mib(pid, 'VmHWM'):.0f} MiB; its WebKit processes {web:.0f} MiB", flush=True)
+    finally:
+        app.close()
+        xvfb.close()
+
+
 def main() -> int:
     args = sys.argv[1:]
     if "--no-build" in args:
@@ -79,6 +134,7 @@ def main() -> int:
             run("node", str(ROOT / "tests/bench/ui_bench.mjs"), "--server", str(server_bin),
                 "--profile", str(profile), "--password", WEB_PASSWORD,
                 "--log", str(LOGS / "server.log"), *args)
+            desktop_at_rest(profile, float(args[args.index("--idle") + 1]) if "--idle" in args else 60)
         finally:
             synapse.stop()
     print(f"logs: {LOGS}")
