@@ -137,8 +137,11 @@ pub fn handle(
     let cors = request_header(header::ORIGIN).filter(|origin| {
         tauri::Url::parse(origin).is_ok_and(|url| crate::window::is_own_page(&url))
     });
-    let paths = ctx.app_handle().path();
-    let downloads = paths.download_dir().or_else(|_| paths.home_dir()).ok();
+    // Only a save needs it (finding it reads the XDG user-dirs file).
+    let downloads = matches!(parsed, Ok(Ask::Save(..))).then(|| {
+        let paths = ctx.app_handle().path();
+        paths.download_dir().or_else(|_| paths.home_dir()).ok()
+    });
     let body = request.into_body();
     tauri::async_runtime::spawn(async move {
         let served = match parsed {
@@ -165,7 +168,7 @@ pub fn handle(
                 })
             }
             Ok(Ask::Save(query, filename)) => match backend.media(&query).await {
-                Ok(file) => Ok(saved(downloads, filename, file.bytes).await),
+                Ok(file) => Ok(saved(downloads.flatten(), filename, file.bytes).await),
                 Err(e) => Err(e),
             },
             Ok(Ask::Preflight) => Ok(Answer {

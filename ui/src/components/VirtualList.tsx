@@ -35,6 +35,9 @@ interface Props<T extends { key: string }> {
   handle?: Ref<VirtualListHandle>;
 }
 
+/** A row's height as laid out, fractional: offsetHeight rounds, and a page of rounded rows adds up to a visible jump. */
+const heightOf = (row: Element) => row.getBoundingClientRect().height;
+
 const OVERSCAN_PX = 800;
 const NEAR_TOP_PX = 1200;
 const AT_BOTTOM_PX = 40;
@@ -63,8 +66,7 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
       for (const e of entries) {
         const key = nodes.current.get(e.target);
         if (key === undefined) continue;
-        // Fractional: offsetHeight rounds, and a page of rounded rows adds up to a visible jump.
-        const h = e.borderBoxSize?.[0]?.blockSize ?? (e.target as HTMLElement).getBoundingClientRect().height;
+        const h = heightOf(e.target);
         if (heights.current.get(key) !== h) {
           heights.current.set(key, h);
           changed = true;
@@ -79,7 +81,7 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
   const measureRows = () => {
     let changed = false;
     for (const [node, key] of nodes.current) {
-      const h = node.getBoundingClientRect().height;
+      const h = heightOf(node);
       if (heights.current.get(key) === h) continue;
       heights.current.set(key, h);
       changed = true;
