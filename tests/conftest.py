@@ -8,6 +8,7 @@ import pytest
 
 import harness
 from harness import ARTIFACTS, Backend, Synapse
+from harness.faults import FaultyProxy
 
 # Producers of (title, text) for logs worth reading when a test fails.
 FAILURE_LOGS = pytest.StashKey[list]()
@@ -118,6 +119,14 @@ def make_backend(request, tmp_path, trellis_server_bin):
         backend.close()
     errors = [e for b in backends for e in b.protocol_errors]
     assert not errors, "the backend broke the envelope rules:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def faulty(synapse):
+    """A FaultyProxy in front of the test Synapse (log in through its url)."""
+    proxy = FaultyProxy(synapse.url)
+    yield proxy
+    proxy.close()
 
 
 @pytest.fixture

@@ -426,21 +426,14 @@ def burst_in_hand(proxy: FaultyProxy, bob: MatrixUser, room_id: str, texts: list
     assert gap.arrived.wait(60), "the backend never asked for the gap before the burst"
 
 
-@pytest.fixture
-def proxy(synapse):
-    proxy = FaultyProxy(synapse.url)
-    yield proxy
-    proxy.close()
-
-
-def test_sigterm_while_a_response_is_stored_finishes_it_then_exits(backend, synapse, register_user, proxy):
+def test_sigterm_while_a_response_is_stored_finishes_it_then_exits(backend, synapse, register_user, faulty):
     """Quitting while a large sync response is being handled: the backend stops syncing, stores
     that response to the end — its token with every one of its events — logs no error and exits
     cleanly, rather than dying mid-way and leaving the response to be fetched again."""
-    me, bob, room_id = room_through(proxy, backend, register_user, "Quit mid-sync")
+    me, bob, room_id = room_through(faulty, backend, register_user, "Quit mid-sync")
     burst = [f"in hand {i:03d}" for i in range(150)]
     # The gap's page comes a second late: the signal lands with the response in hand, before it is stored.
-    burst_in_hand(proxy, bob, room_id, burst, Delay("GET", r"/messages\?", seconds=1))
+    burst_in_hand(faulty, bob, room_id, burst, Delay("GET", r"/messages\?", seconds=1))
     took = timed_stop(backend, sig=signal.SIGTERM)
 
     assert_no_errors(this_run_log(backend))
@@ -449,14 +442,14 @@ def test_sigterm_while_a_response_is_stored_finishes_it_then_exits(backend, syna
     assert took < 8, f"the stop took {took:.1f} s"
 
 
-def test_quitting_is_bounded_when_the_homeserver_does_not_answer(backend, synapse, register_user, proxy):
+def test_quitting_is_bounded_when_the_homeserver_does_not_answer(backend, synapse, register_user, faulty):
     """A response in hand whose gap the homeserver never sends is given up after the bound: the
     backend exits in seconds, its store as before that response, which the next start fetches
     again. With the homeserver stopped, quitting is immediate."""
-    me, bob, room_id = room_through(proxy, backend, register_user, "Quit while stuck")
+    me, bob, room_id = room_through(faulty, backend, register_user, "Quit while stuck")
     burst = [f"stuck {i:03d}" for i in range(80)]
     never = Delay("GET", r"/messages\?")
-    burst_in_hand(proxy, bob, room_id, burst, never)
+    burst_in_hand(faulty, bob, room_id, burst, never)
     took = timed_stop(backend, sig=signal.SIGTERM)
     assert 4 < took < 9, f"the stop took {took:.1f} s; the bound is 5 s for the write, then 1 s to close"
     log = this_run_log(backend)
@@ -472,7 +465,7 @@ def test_quitting_is_bounded_when_the_homeserver_does_not_answer(backend, synaps
 
     synapse.stop()
     deadline = time.monotonic() + 30
-    while not [s for _, _, s in proxy.requests_matching("GET", r"/sync\?") if s == 502]:
+    while not [s for _, _, s in faulty.requests_matching("GET", r"/sync\?") if s == 502]:
         assert time.monotonic() < deadline, "the backend did not try to sync with the homeserver gone"
         time.sleep(0.2)
     took = timed_stop(backend)

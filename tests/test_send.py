@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from harness import BackendError
-from harness.faults import Fault, FaultyProxy
+from harness.faults import Fault
 from harness.frontend import (assert_local_echo, body, eventually, join_invited_room, login, q, room_meta,
                               send_and_confirm, send_complete_for, send_completes, server_bodies, server_event,
                               server_messages, synced_events, timeline_bodies, timeline_events, wait_for_event,
@@ -383,13 +383,6 @@ def test_too_large_message_fails_cleanly_and_the_room_keeps_working(backend, syn
     # The failure blocks nothing: the next message in the same room goes out.
     _, after = send_and_confirm(backend, "send_message", {"room_id": room_id, "text": "a normal one"}, me.user_id)
     assert body(server_event(bob, room_id, after["event_id"])) == "a normal one"
-
-
-@pytest.fixture
-def faulty(synapse):
-    proxy = FaultyProxy(synapse.url)
-    yield proxy
-    proxy.close()
 
 
 SEND_PATH = r"/rooms/[^/]+/send/m\.room\.message/"

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import RUN_ARTIFACTS
 from harness.browser import Browser, role, text
-from harness.faults import Fault, FaultyProxy
+from harness.faults import Fault
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui" / "dist"
 ROOM = "Browser chat"
@@ -320,7 +320,7 @@ def test_scrolling_up_a_long_room_loads_all_of_it_in_order_without_jumps(web, sy
     assert seen == list(range(400))
 
 
-def test_history_the_homeserver_refuses_is_said_at_the_top_and_loads_on_retry(web, synapse, register_user, browser):
+def test_history_the_homeserver_refuses_is_said_at_the_top_and_loads_on_retry(web, register_user, browser, faulty):
     """Older messages that the homeserver will not give: the top of the
     timeline says so with a Retry button, and nothing asks again by itself
     however the view is scrolled; once the homeserver answers, Retry loads
@@ -332,31 +332,27 @@ def test_history_the_homeserver_refuses_is_said_at_the_top_and_loads_on_retry(we
         last = bob.send_text(room_id, f"old-{n:03d} from bob")
     me.read_receipt(room_id, last)
     timeline = role("region", "Timeline")
-    proxy = FaultyProxy(synapse.url)
-    try:
-        history = r"^/_matrix/client/v3/rooms/[^/]+/messages"
-        proxy.add(Fault("GET", history, 403, {"errcode": "M_FORBIDDEN", "error": "history is closed today"}, times=1000))
-        sign_in(browser, web, proxy, me)
-        open_room(browser)
-        browser.wait(timeline, text("old-119 from bob"), timeout=60)
+    history = r"^/_matrix/client/v3/rooms/[^/]+/messages"
+    faulty.add(Fault("GET", history, 403, {"errcode": "M_FORBIDDEN", "error": "history is closed today"}, times=1000))
+    sign_in(browser, web, faulty, me)
+    open_room(browser)
+    browser.wait(timeline, text("old-119 from bob"), timeout=60)
 
-        browser.scroll(timeline, by=-3000, frames=5)
-        browser.wait(timeline, text("Could not load older messages", exact=False))
-        asked = len(proxy.requests_matching("GET", history))
-        for _ in range(6):
-            browser.scroll(timeline, by=200, frames=2)
-            browser.scroll(timeline, by=-400, frames=2)
-            time.sleep(0.5)
-        assert len(proxy.requests_matching("GET", history)) == asked, "history was asked for again without Retry"
-        assert browser.count(timeline, text("old-000 from bob")) == 0
+    browser.scroll(timeline, by=-3000, frames=5)
+    browser.wait(timeline, text("Could not load older messages", exact=False))
+    asked = len(faulty.requests_matching("GET", history))
+    for _ in range(6):
+        browser.scroll(timeline, by=200, frames=2)
+        browser.scroll(timeline, by=-400, frames=2)
+        time.sleep(0.5)
+    assert len(faulty.requests_matching("GET", history)) == asked, "history was asked for again without Retry"
+    assert browser.count(timeline, text("old-000 from bob")) == 0
 
-        proxy.faults.clear()
-        browser.click(timeline, role("button", "Retry"))
-        for _ in range(40):
-            if browser.count(timeline, text("This is the beginning of the conversation.")):
-                break
-            browser.scroll(timeline, by=-3000, frames=3)
-        browser.wait(timeline, text("old-000 from bob"))
-        assert browser.count(timeline, text("Could not load older messages", exact=False)) == 0
-    finally:
-        proxy.close()
+    faulty.faults.clear()
+    browser.click(timeline, role("button", "Retry"))
+    for _ in range(40):
+        if browser.count(timeline, text("This is the beginning of the conversation.")):
+            break
+        browser.scroll(timeline, by=-3000, frames=3)
+    browser.wait(timeline, text("old-000 from bob"))
+    assert browser.count(timeline, text("Could not load older messages", exact=False)) == 0

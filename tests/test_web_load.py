@@ -20,6 +20,7 @@ from urllib.parse import quote
 import requests
 
 from conftest import RUN_ARTIFACTS
+from harness.proc import cpu_seconds, memory_kib
 from test_web_protocol import wait_body, ws_login
 
 CLIENTS = int(os.environ.get("TRELLIS_LOAD_CLIENTS", "20"))
@@ -113,19 +114,6 @@ def delays(client, room_id: str, after: int, started: dict[int, float]) -> list[
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process, from /proc/PID/stat (fields after the command's parenthesis)."""
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def memory_kib(pid: int, key: str) -> int:
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    raise KeyError(key)
 
 
 def test_twenty_clients_get_every_message_once_in_order(make_web, synapse, register_user):

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from harness import Backend, Synapse, register_user, require_private_keyring  # noqa: E402
 from harness.desktop import DesktopProcess, Xvfb, app_env, window_viewable  # noqa: E402
+from harness.proc import children, cpu_seconds, memory_kib  # noqa: E402
 from harness.frontend import login  # noqa: E402
 
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or Path.home() / ".cache/trellis/target")
@@ -64,26 +65,8 @@ def logged_in_profile(synapse: Synapse, server_bin: Path, profile: Path) -> None
         backend.stop()
 
 
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (all its threads)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def memory_mib(pid: int, key: str) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(next(line.split()[1] for line in status.splitlines() if line.startswith(key + ":"))) / 1024
-
-
-def children(pid: int) -> list[int]:
-    kids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(") ", 1)[1].split()[1]) == pid:
-                kids.append(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
-            pass  # a process that ended while we looked
-    return kids
+    return memory_kib(pid, key) / 1024
 
 
 def desktop_at_rest(profile: Path, idle: float) -> None:
