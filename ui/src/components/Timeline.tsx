@@ -72,12 +72,15 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
   // Runs on every render near the top. While the backend is out of reach the
   // banner says so, and the first render after it is back asks again. A
   // refusal (e.g. the homeserver's) stays at the top with a retry button
-  // rather than being asked again at every render.
-  const [historyError, setHistoryError] = useState<string | null>(null);
+  // rather than being asked again at every render; it belongs to the room
+  // object it came for, so a fresh state from the backend (clear_state, as
+  // after a restart) starts without it.
+  const [refusal, setRefusal] = useState<{ room: RoomState; message: string } | null>(null);
+  const historyError = refusal?.room === room ? refusal.message : null;
   const loadOlder = useCallback(() => {
     if (!room.hasMoreHistory || historyError !== null || client.status.state !== "open") return;
     backend.paginate(room.meta.room_id).catch((e: Error) => {
-      if (client.status.state === "open") setHistoryError(e.message);
+      if (client.status.state === "open") setRefusal({ room, message: e.message });
     });
   }, [backend, client, room, historyError]);
 
@@ -105,7 +108,7 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
                 {historyError !== null ? (
                   <>
                     <span className="history-error">Could not load older messages: {historyError}</span>
-                    <button className="btn ghost small" onClick={() => setHistoryError(null)}>
+                    <button className="btn ghost small" onClick={() => setRefusal(null)}>
                       Retry
                     </button>
                   </>
