@@ -173,20 +173,13 @@ pub enum BackupStatus {
     Disabled,
 }
 
-/// Room keys held by this device and how many of them are in the backup.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct RoomKeyCounts {
-    pub total: u64,
-    pub backed_up: u64,
-}
-
 /// The result of `get_recovery_state`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecoveryStateResponse {
     pub recovery: RecoveryStatus,
     pub backup: BackupStatus,
+    /// A key backup exists on the homeserver (this device may not use it).
     pub backup_exists: bool,
-    pub room_keys: RoomKeyCounts,
 }
 
 /// `request_verification`: our own user without a device asks every other

@@ -464,18 +464,12 @@ export type RecoveryStatus = "unknown" | "enabled" | "incomplete" | "disabled";
 /** Whether this device backs up its room keys. */
 export type BackupStatus = "unknown" | "enabled" | "disabled";
 
-/** Room keys held by this device and how many of them are in the backup. */
-export interface RoomKeyCounts {
-  total: number;
-  backed_up: number;
-}
-
 /** The result of `get_recovery_state`. */
 export interface RecoveryStateResponse {
   recovery: RecoveryStatus;
   backup: BackupStatus;
+  /** A key backup exists on the homeserver (this device may not use it). */
   backup_exists: boolean;
-  room_keys: RoomKeyCounts;
 }
 
 /**
