@@ -95,6 +95,10 @@ impl Backend {
         send(bus.envelope(name::RUN_ID, &self.run_data()));
         let session = inner.session.read().await.clone();
         send(bus.envelope(name::CLIENT_STATE, &session::client_state(session.as_ref())));
+        // A request that arrived before this frontend did is still waiting.
+        for flow in session.iter().flat_map(|s| s.crypto.flows.active()) {
+            send(bus.envelope(name::VERIFICATION, &flow));
+        }
         let restore_error = inner.restore_error.lock().ok().and_then(|e| e.clone());
         if let Some(error) = restore_error.filter(|_| session.is_none()) {
             let status = SyncStatus {

@@ -4,6 +4,7 @@
 
 pub mod bus;
 mod connect;
+mod crypto;
 /// The content pipeline (crates/content), and re-sanitizing what is stored
 /// when its HTML version goes up.
 pub mod content {

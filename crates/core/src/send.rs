@@ -136,10 +136,16 @@ async fn send_one(inner: &Arc<Inner>, stop: &CancellationToken, rowid: EventRowI
     {
         None => Err(Failure::Permanent(format!("not in room {}", event.room_id))),
         Some(room) => {
-            let content: Box<RawValue> = event.content.clone();
+            // An echo in an encrypted room holds what we wrote as decrypted:
+            // that is what goes out, and matrix-sdk encrypts it.
+            let (event_type, content): (&str, Box<RawValue>) =
+                match (&event.decrypted_type, &event.decrypted) {
+                    (Some(t), Some(c)) => (t, c.clone()),
+                    _ => (&event.event_type, event.content.clone()),
+                };
             let txn: OwnedTransactionId = txn_id.as_str().into();
             let send = room
-                .send_raw(&event.event_type, content)
+                .send_raw(event_type, content)
                 .with_transaction_id(&txn);
             let Some(sent) = stop.run_until_cancelled(send.into_future()).await else {
                 return Outcome::Stopped;

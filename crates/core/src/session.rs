@@ -8,6 +8,7 @@ use matrix_sdk::{
     ruma::{OwnedDeviceId, OwnedUserId},
     store::StateStoreDataKey,
 };
+use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 use trellis_rpc::{
     commands::{LoginCustomParams, LoginParams},
@@ -16,20 +17,25 @@ use trellis_rpc::{
 
 use crate::{
     Inner,
+    crypto::{self, SessionCrypto},
     error::CoreError,
     secrets::{self, SessionSecrets},
     store::account::Account,
     sync,
 };
 
-/// A logged-in session: the matrix-sdk client and its sync loop.
+/// A logged-in session: the matrix-sdk client, its sync loop and the
+/// session's encryption work.
 pub struct Session {
     pub client: Client,
     pub account: Account,
+    pub(crate) crypto: Arc<SessionCrypto>,
     /// Our display name and avatar URL, refreshed from the homeserver.
     profile: std::sync::Mutex<(String, String)>,
     /// `None` when the engine was stopping as the session began.
-    sync_task: Option<tokio::task::AbortHandle>,
+    sync_task: Option<AbortHandle>,
+    /// Tasks that end with the session (encryption's watchers and flows).
+    tasks: std::sync::Mutex<Vec<AbortHandle>>,
 }
 
 impl Drop for Session {
@@ -37,12 +43,23 @@ impl Drop for Session {
         if let Some(task) = &self.sync_task {
             task.abort();
         }
+        if let Ok(tasks) = self.tasks.lock() {
+            tasks.iter().for_each(AbortHandle::abort);
+        }
     }
 }
 
 impl Session {
     pub fn user_id(&self) -> &str {
         &self.account.user_id
+    }
+
+    /// Ties tasks to the session: they are stopped when it ends.
+    pub(crate) fn hold_tasks(&self, tasks: impl IntoIterator<Item = AbortHandle>) {
+        if let Ok(mut held) = self.tasks.lock() {
+            held.retain(|t| !t.is_finished());
+            held.extend(tasks);
+        }
     }
 }
 
@@ -76,6 +93,7 @@ async fn build_client(
     for builder in builder_for(homeserver) {
         match builder
             .sqlite_store(&store_dir, Some(passphrase))
+            .with_encryption_settings(crypto::settings())
             .build()
             .await
         {
@@ -188,7 +206,7 @@ pub async fn login(inner: &Arc<Inner>, req: LoginRequest) -> Result<(), CoreErro
     inner.store.wipe().await?;
     inner.store.put_account(&account).await?;
     tracing::info!(user_id = %account.user_id, device_id = %account.device_id, "logged in");
-    let session = start(inner, client, account);
+    let session = start(inner, client, account).await;
     let state = client_state(Some(&session));
     *slot = Some(session);
     drop(slot);
@@ -234,14 +252,17 @@ pub async fn restore(inner: &Arc<Inner>) -> Result<bool, CoreError> {
         .await
         .map_err(|e| CoreError::Internal(format!("cannot restore the session: {e}")))?;
     tracing::info!(user_id = %account.user_id, "session restored from the keyring");
-    let session = start(inner, client, account);
+    let session = start(inner, client, account).await;
     *inner.session.write().await = Some(session);
     // Whatever was still unsent when we last stopped goes out now.
     crate::send::resume(inner).await?;
     Ok(true)
 }
 
-fn start(inner: &Arc<Inner>, client: Client, account: Account) -> Arc<Session> {
+async fn start(inner: &Arc<Inner>, client: Client, account: Account) -> Arc<Session> {
+    // Before the first sync, whose undecryptable history is described with it.
+    let created = client.encryption().device_creation_timestamp().await;
+    crypto::utd::set_device_created(created.get().into());
     let sync_task = inner.tasks.spawn(sync::run(
         Arc::downgrade(inner),
         inner.tasks.stop.clone(),
@@ -252,9 +273,12 @@ fn start(inner: &Arc<Inner>, client: Client, account: Account) -> Arc<Session> {
     let session = Arc::new(Session {
         client,
         account,
+        crypto: Arc::default(),
         profile,
         sync_task,
+        tasks: std::sync::Mutex::default(),
     });
+    crypto::start(inner, &session);
     inner.tasks.spawn(refresh_profile(
         Arc::downgrade(inner),
         inner.tasks.stop.clone(),
@@ -349,9 +373,12 @@ pub fn client_state(session: Option<&Arc<Session>>) -> ClientState {
         },
         Some(s) => {
             let (displayname, avatar_url) = s.profile.lock().map(|p| p.clone()).unwrap_or_default();
+            let verification_state = s.crypto.state.lock().map(|v| v.clone()).unwrap_or_default();
             ClientState {
                 is_initialized: true,
                 is_logged_in: true,
+                is_verified: verification_state.is_verified,
+                verification_state,
                 user_id: Some(s.account.user_id.clone()),
                 device_id: Some(s.account.device_id.clone()),
                 homeserver_url: Some(s.account.homeserver_url.clone()),

@@ -3,6 +3,7 @@
 
 mod account;
 mod context;
+mod crypto;
 mod directory;
 mod room;
 mod send;
@@ -15,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, value::RawValue};
 use trellis_rpc::commands::name;
 
-use crate::{Backend, CoreError};
+use crate::{Backend, CoreError, crypto::verification::Step};
 
 pub async fn handle(
     backend: &Backend,
@@ -74,11 +75,54 @@ pub async fn handle(
         name::SET_PROFILE_FIELD => {
             account::set_profile_field(backend, params(command, data)?).await
         }
+        name::VERIFY => crypto::verify(backend, params(command, data)?).await,
+        name::GENERATE_RECOVERY_KEY => {
+            crypto::generate_recovery_key(backend, params(command, data)?).await
+        }
+        name::RESET_ENCRYPTION => crypto::reset_encryption(backend, params(command, data)?).await,
+        name::CHANGE_RECOVERY_KEY => {
+            crypto::change_recovery_key(backend, params(command, data)?).await
+        }
+        name::GET_RECOVERY_STATE => crypto::get_recovery_state(backend).await,
+        name::TRACK_USER_DEVICES => {
+            crypto::profile_encryption_info(backend, params(command, data)?, true).await
+        }
+        name::GET_PROFILE_ENCRYPTION_INFO => {
+            crypto::profile_encryption_info(backend, params(command, data)?, false).await
+        }
+        name::RESET_MASTER_KEY_TOFU => {
+            crypto::reset_master_key_tofu(backend, params(command, data)?).await
+        }
+        name::GET_OWN_DEVICES => crypto::get_own_devices(backend).await,
+        name::ENSURE_GROUP_SESSION_SHARED => {
+            crypto::ensure_group_session_shared(backend, params(command, data)?).await
+        }
+        name::EXPORT_KEYS => crypto::export_keys(backend, params(command, data)?).await,
+        name::IMPORT_KEYS => crypto::import_keys(backend, params(command, data)?).await,
+        name::REQUEST_VERIFICATION => {
+            crypto::request_verification(backend, params(command, data)?).await
+        }
+        name::ACCEPT_VERIFICATION => step(backend, command, data, Step::Accept).await,
+        name::START_SAS_VERIFICATION => step(backend, command, data, Step::StartSas).await,
+        name::SHOW_VERIFICATION_QR => step(backend, command, data, Step::ShowQr).await,
+        name::CONFIRM_VERIFICATION => step(backend, command, data, Step::Confirm).await,
+        name::MISMATCH_VERIFICATION => step(backend, command, data, Step::Mismatch).await,
+        name::CANCEL_VERIFICATION => step(backend, command, data, Step::Cancel).await,
+        name::GET_VERIFICATIONS => crypto::get_verifications(backend).await,
         "get_account_info" => Err(CoreError::BadRequest(
             "get_account_info is not served: the access token never leaves the backend".into(),
         )),
         other => Err(CoreError::BadRequest(format!("unknown command {other:?}"))),
     }
+}
+
+async fn step(
+    backend: &Backend,
+    command: &str,
+    data: Option<&RawValue>,
+    step: Step,
+) -> Result<Value, CoreError> {
+    crypto::verification_step(backend, params(command, data)?, step).await
 }
 
 /// Parses a command's data, saying which command and field was wrong.

@@ -83,7 +83,9 @@ async fn queue(
     edit_source: Option<String>,
 ) -> Result<trellis_rpc::model::Event, CoreError> {
     let (client, user_id) = backend.client_and_user().await?;
-    Backend::joined_room(&client, room)?;
+    let encrypted = Backend::joined_room(&client, room)?
+        .encryption_state()
+        .is_encrypted();
     let content = content.to_string();
     if content.len() > MAX_CONTENT_BYTES {
         return Err(CoreError::BadRequest(format!(
@@ -96,6 +98,15 @@ async fn queue(
     if let (Some(lc), Some(src)) = (local.as_mut(), edit_source) {
         lc.edit_source = src;
     }
+    // In an encrypted room the echo is what the homeserver will hold (as
+    // gomuks sends it): an encrypted event, with what we wrote decrypted.
+    let (event_type, content, decrypted, decrypted_type) = if encrypted {
+        let envelope = json!({"algorithm": "m.megolm.v1.aes-sha2"}).to_string();
+        let cleartext = Some(event_type.to_owned());
+        ("m.room.encrypted", envelope, Some(content), cleartext)
+    } else {
+        (event_type, content, None, None)
+    };
     let mut ev = NewEvent {
         room_id: room.to_owned(),
         event_id: format!("~{txn_id}"),
@@ -104,8 +115,8 @@ async fn queue(
         state_key: None,
         timestamp: now_ms(),
         content,
-        decrypted: None,
-        decrypted_type: None,
+        decrypted,
+        decrypted_type,
         unsigned: None,
         redacts: None,
         relates_to: None,

@@ -10,6 +10,7 @@ pub mod room;
 pub mod space;
 pub mod state;
 pub mod timeline;
+pub mod undecrypted;
 
 use std::{path::Path, str::FromStr, time::Duration};
 

@@ -152,22 +152,29 @@ pub fn from_timeline(
         TimelineEventKind::UnableToDecrypt { event, utd_info } => {
             let mut e = from_json(room_id, event.json().get())?;
             e.megolm_session_id = utd_info.session_id.clone();
-            e.decryption_error = Some(format!("{:?}", utd_info.reason));
+            e.decryption_error = Some(crate::crypto::utd::describe(
+                &utd_info.reason,
+                e.timestamp,
+            ));
             e
         }
         TimelineEventKind::Decrypted(d) => {
             // matrix-sdk gives the cleartext event; the ciphertext is not kept.
             let mut e = from_json(room_id, d.event.json().get())?;
-            let session_id = d.encryption_info.session_id().map(str::to_owned);
+            let info = &d.encryption_info;
+            let session_id = info.session_id().map(str::to_owned);
             e.decrypted_type = Some(std::mem::replace(
                 &mut e.event_type,
                 "m.room.encrypted".to_owned(),
             ));
-            e.decrypted = Some(std::mem::replace(
-                &mut e.content,
-                serde_json::json!({"algorithm": "m.megolm.v1.aes-sha2", "session_id": session_id})
-                    .to_string(),
-            ));
+            // What is left of the envelope, and the device the key came
+            // from, whose trust a frontend can show beside the message.
+            let envelope = serde_json::json!({
+                "algorithm": "m.megolm.v1.aes-sha2",
+                "session_id": session_id,
+                "device_id": info.sender_device.as_ref().map(|d| d.as_str()),
+            });
+            e.decrypted = Some(std::mem::replace(&mut e.content, envelope.to_string()));
             e.megolm_session_id = session_id;
             index_relations(&mut e);
             e
