@@ -101,11 +101,12 @@ function crypto() {
     return loggedIn().getCrypto();
 }
 
-/** The Rust OlmMachine and request sender behind js-sdk's CryptoApi: js-sdk has no public way to
- * force a fresh /keys/query for a user it already tracks, nor to count backed-up keys. */
+/** The Rust OlmMachine and request senders behind js-sdk's CryptoApi: js-sdk has no public way to
+ * force a fresh /keys/query for a user it already tracks, to count backed-up keys, or to wait
+ * for this device's keys to reach the homeserver. */
 function rustCrypto() {
     const inner = crypto();
-    if (!inner.olmMachine || !inner.outgoingRequestProcessor) {
+    if (!inner.olmMachine || !inner.outgoingRequestProcessor || !inner.outgoingRequestsManager) {
         throw new Error("this js-sdk's crypto has no OlmMachine (not the Rust crypto?)");
     }
     return inner;
@@ -149,6 +150,9 @@ async function login(args) {
     client = c;
     await c.startClient({ initialSyncLimit: 50 });
     await synced;
+    // Logged in means reachable: this device's keys and one-time keys are on the homeserver, so a
+    // message sent to it right away gets a room key rather than a withheld "no Olm session".
+    await rustCrypto().outgoingRequestsManager.doProcessOutgoingRequests();
     return { user_id: session.user_id, device_id: session.device_id };
 }
 
@@ -237,6 +241,28 @@ async function joinedRoom(roomId, timeoutMs = DEFAULT_TIMEOUT_MS) {
     }, timeoutMs, `joined room ${roomId} in sync`);
 }
 
+/** Tracks the devices of the room's members and fetches them fresh. The Rust crypto ignores a
+ * verification request from a device it does not know, and js-sdk only starts tracking a room's
+ * members when it first encrypts there: a person who has just joined a DM must still see a
+ * request in it. */
+async function knowMembersDevices(room) {
+    const userIds = room.getMembers().filter((m) => ["join", "invite"].includes(m.membership)).map((m) => m.userId);
+    if (!userIds.length) return;
+    await rustCrypto().olmMachine.updateTrackedUsers(userIds.map((id) => new UserId(id)));
+    await queryKeys(userIds);
+}
+
+async function join(args) {
+    const c = loggedIn();
+    const roomId = arg(args, "room_id", "string");
+    // The inviter, from the invite: known before the join's sync brings their events.
+    const invited = c.getRoom(roomId);
+    if (invited) await knowMembersDevices(invited);
+    await c.joinRoom(roomId);
+    await knowMembersDevices(await joinedRoom(roomId));
+    return { room_id: roomId };
+}
+
 async function createRoom(args) {
     const c = loggedIn();
     const invite = arg(args, "invite", "array", []);
@@ -253,7 +279,7 @@ async function createRoom(args) {
             : [],
     });
     if (direct) await markDirect(roomId, invite);
-    await joinedRoom(roomId);
+    await knowMembersDevices(await joinedRoom(roomId));
     return { room_id: roomId };
 }
 
@@ -281,9 +307,7 @@ async function send(args) {
     const room = await joinedRoom(roomId);
     // Every device the homeserver knows now gets the room key, even one that logged in a moment
     // ago and whose device-list change this client's sync has not brought yet.
-    if (room.hasEncryptionStateEvent()) {
-        await queryKeys(room.getMembers().filter((m) => ["join", "invite"].includes(m.membership)).map((m) => m.userId));
-    }
+    await knowMembersDevices(room);
     const { event_id: eventId } = await loggedIn().sendMessage(roomId, {
         msgtype: "m.text",
         body: arg(args, "body", "string"),
@@ -413,12 +437,7 @@ const COMMANDS = {
     bootstrap: [bootstrap, () => 60_000],
     recover: [recover, () => 60_000],
     create_room: [createRoom],
-    join: [async (args) => {
-        const roomId = arg(args, "room_id", "string");
-        await loggedIn().joinRoom(roomId);
-        await joinedRoom(roomId);
-        return { room_id: roomId };
-    }],
+    join: [join],
     send: [send],
     messages: [messages, () => 60_000],
     wait_for: [waitFor, waiting],
