@@ -23,23 +23,37 @@ def account_data(user: MatrixUser, event_type: str) -> dict:
     return user.call("GET", f"/user/{quote(user.user_id)}/account_data/{quote(event_type)}")
 
 
-def verify_by_sas(requester, accepter, starter) -> str:
-    """Runs SAS from a request by `requester` to accepter's device; `starter` sends the start.
-    The emoji both sides show are compared, as two people would. Returns the flow id."""
+@pytest.fixture
+def phone_and_laptop(register_user, device):
+    """(user, phone, laptop): the phone set up recovery for a fresh user, the laptop just logged in."""
+    user = register_user("own")
+    phone = device(user, "phone")
+    phone.call("bootstrap", password=user.password)
+    return user, phone, device(user, "laptop")
+
+
+def request(requester, accepter, accept: bool = True) -> str:
+    """A verification request from requester to accepter's device, accepted unless told; its flow id."""
     flow = requester.call("request_verification", user_id=accepter.user_id,
                           device_id=accepter.device_id)["flow_id"]
     accepter.wait_event("verification_request", lambda e: e["flow_id"] == flow)
-    accepter.call("accept_verification", flow_id=flow)
-    requester.wait_event("verification_ready", lambda e: e["flow_id"] == flow)
+    if accept:
+        accepter.call("accept_verification", flow_id=flow)
+        requester.wait_event("verification_ready", lambda e: e["flow_id"] == flow)
+    return flow
+
+
+def sas(flow: str, starter, other) -> None:
+    """SAS on an accepted request, started by starter: the emoji both sides show are compared,
+    as two people would, and both confirm; it ends done on both sides."""
     starter.call("start_sas", flow_id=flow)
-    shown = [p.wait_event("sas", lambda e: e["flow_id"] == flow) for p in (requester, accepter)]
+    shown = [p.wait_event("sas", lambda e: e["flow_id"] == flow) for p in (starter, other)]
     assert len(shown[0]["emoji"]) == 7 and shown[0]["emoji"] == shown[1]["emoji"], shown
     assert shown[0]["decimals"] == shown[1]["decimals"], shown
-    for peer in (requester, accepter):
+    for peer in (starter, other):
         peer.call("confirm_sas", flow_id=flow)
-    for peer in (requester, accepter):
+    for peer in (starter, other):
         peer.wait_event("verification_done", lambda e: e["flow_id"] == flow)
-    return flow
 
 
 def test_bootstrap_sets_up_cross_signing_secret_storage_and_backup(register_user, device):
@@ -71,6 +85,21 @@ def test_bootstrap_sets_up_cross_signing_secret_storage_and_backup(register_user
     }
 
 
+def test_bootstrap_again_replaces_the_identity_through_the_password(phone_and_laptop):
+    user, phone, laptop = phone_and_laptop
+    before = phone.call("user_info", user_id=user.user_id)["master_key"]
+
+    # Replacing published cross-signing keys takes the homeserver's user-interactive auth.
+    with pytest.raises(JsPeerError, match="Invalid username or password"):
+        laptop.call("bootstrap", password="not the password")
+    reset = laptop.call("bootstrap", password=user.password)
+
+    assert user.call("GET", "/room_keys/version")["version"] == reset["backup_version"]
+    after = phone.call("user_info", user_id=user.user_id)
+    assert after["master_key"] not in (None, before) and not after["cross_signing_verified"], after
+    assert laptop.call("user_info", user_id=user.user_id)["cross_signing_verified"]
+
+
 def test_second_device_of_the_same_user_talks_encrypted(register_user, device):
     user = register_user("pair")
     phone = device(user, "phone")
@@ -91,15 +120,13 @@ def test_second_device_of_the_same_user_talks_encrypted(register_user, device):
 
 
 @pytest.mark.parametrize("starter", ["requester", "accepter"])
-def test_sas_between_two_devices_of_the_same_user(register_user, device, starter):
-    user = register_user("sas")
-    phone = device(user, "phone")
-    phone.call("bootstrap", password=user.password)
-    laptop = device(user, "laptop")
+def test_sas_between_two_devices_of_the_same_user(phone_and_laptop, starter):
+    user, phone, laptop = phone_and_laptop
     assert not phone.call("device_info", user_id=user.user_id, device_id=laptop.device_id)["verified"]
 
     # The new laptop asks the phone, which holds the identity.
-    verify_by_sas(laptop, phone, laptop if starter == "requester" else phone)
+    flow = request(laptop, phone)
+    sas(flow, *((laptop, phone) if starter == "requester" else (phone, laptop)))
 
     # The phone cross-signed the laptop; each side trusts the other now.
     # (The phone uploads its signature just after the flow ends: each side looks until it shows.)
@@ -112,16 +139,10 @@ def test_sas_between_two_devices_of_the_same_user(register_user, device, starter
 
 
 @pytest.mark.parametrize("how", ["cancel_request", "cancel_at_sas", "mismatch"])
-def test_a_cancel_ends_the_other_side_with_its_code(register_user, device, how):
-    user = register_user("cancel")
-    phone = device(user, "phone")
-    phone.call("bootstrap", password=user.password)
-    laptop = device(user, "laptop")
-    flow = laptop.call("request_verification", user_id=user.user_id, device_id=phone.device_id)["flow_id"]
-    phone.wait_event("verification_request", lambda e: e["flow_id"] == flow)
+def test_a_cancel_ends_the_other_side_with_its_code(phone_and_laptop, how):
+    user, phone, laptop = phone_and_laptop
+    flow = request(laptop, phone, accept=how != "cancel_request")
     if how != "cancel_request":
-        phone.call("accept_verification", flow_id=flow)
-        laptop.wait_event("verification_ready", lambda e: e["flow_id"] == flow)
         laptop.call("start_sas", flow_id=flow)
         phone.wait_event("sas", lambda e: e["flow_id"] == flow)
 
@@ -139,18 +160,12 @@ def test_a_cancel_ends_the_other_side_with_its_code(register_user, device, how):
         assert not peer.events_named("verification_done")
     assert not phone.call("device_info", user_id=user.user_id, device_id=laptop.device_id)["verified"]
     # A new request after the cancel still works: nothing was left half-done.
-    verify_by_sas(laptop, phone, laptop)
+    sas(request(laptop, phone), laptop, phone)
 
 
-def test_qr_code_shown_by_one_device_scanned_by_the_other(register_user, device):
-    user = register_user("qr")
-    phone = device(user, "phone")
-    phone.call("bootstrap", password=user.password)
-    laptop = device(user, "laptop")
-    flow = laptop.call("request_verification", user_id=user.user_id, device_id=phone.device_id)["flow_id"]
-    phone.wait_event("verification_request", lambda e: e["flow_id"] == flow)
-    phone.call("accept_verification", flow_id=flow)
-    laptop.wait_event("verification_ready", lambda e: e["flow_id"] == flow)
+def test_qr_code_shown_by_one_device_scanned_by_the_other(phone_and_laptop):
+    user, phone, laptop = phone_and_laptop
+    flow = request(laptop, phone)
 
     qr = laptop.call("show_qr", flow_id=flow)["data_base64"]
     phone.call("scan_qr", flow_id=flow, data_base64=qr)
@@ -194,6 +209,25 @@ def test_withheld_from_an_unverified_device_but_in_the_backup(register_user, dev
     assert laptop.call("device_info", user_id=user.user_id, device_id=laptop.device_id)["cross_signed_by_owner"]
 
 
+def test_recovery_with_a_passphrase_and_logout(register_user, device):
+    user = register_user("phrase")
+    phone = device(user, "phone")
+    phone.call("bootstrap", password=user.password, passphrase="correct horse battery staple")
+    laptop = device(user, "laptop")
+
+    with pytest.raises(JsPeerError, match="wrong recovery key or passphrase"):
+        laptop.call("recover", passphrase="incorrect horse")
+    laptop.call("recover", passphrase="correct horse battery staple")
+    assert phone.poll("device_info", lambda d: d["cross_signed_by_owner"],
+                      user_id=user.user_id, device_id=laptop.device_id)["verified"]
+
+    laptop.call("logout")
+    devices = {d["device_id"] for d in user.call("GET", "/devices")["devices"]}
+    assert laptop.device_id not in devices and phone.device_id in devices
+    with pytest.raises(JsPeerError, match="not logged in"):
+        laptop.call("messages", room_id="!gone:localhost")
+
+
 def test_the_peer_says_what_went_wrong(make_peer, register_user, synapse):
     peer = make_peer()
     with pytest.raises(JsPeerError, match="not logged in"):
@@ -228,17 +262,11 @@ def test_sas_with_another_person_in_a_dm(register_user, device, dm):
     flow = asked["flow_id"]
     if dm == "found_or_created":
         bob.call("join", room_id=asked["room_id"])  # the request is in the new room's history
-    request = bob.wait_event("verification_request", lambda e: e["flow_id"] == flow)
-    assert (request["user_id"], request["room_id"]) == (alice.user_id, asked["room_id"]), request
+    incoming = bob.wait_event("verification_request", lambda e: e["flow_id"] == flow)
+    assert (incoming["user_id"], incoming["room_id"]) == (alice.user_id, asked["room_id"]), incoming
     bob.call("accept_verification", flow_id=flow)
     alice.wait_event("verification_ready", lambda e: e["flow_id"] == flow)
-    bob.call("start_sas", flow_id=flow)
-    shown = [p.wait_event("sas", lambda e: e["flow_id"] == flow) for p in (alice, bob)]
-    assert shown[0]["emoji"] == shown[1]["emoji"] and shown[0]["decimals"] == shown[1]["decimals"], shown
-    for peer in (alice, bob):
-        peer.call("confirm_sas", flow_id=flow)
-    for peer in (alice, bob):
-        peer.wait_event("verification_done", lambda e: e["flow_id"] == flow)
+    sas(flow, bob, alice)
 
     # Each trusts the other's identity now, and so the other's cross-signed device.
     for me, them in ((alice, bob), (bob, alice)):

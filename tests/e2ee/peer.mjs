@@ -9,7 +9,8 @@
 // Commands (args → result):
 //   login {homeserver_url, user_id, password, device_id?} → {user_id, device_id}  (after the first sync)
 //   bootstrap {password, passphrase?} → {recovery_key, backup_version}  a new identity: cross-signing
-//       (UIA with the password), secret storage under a new recovery key, a new key backup, secrets in 4S
+//       (UIA with the password), secret storage under a new recovery key, a new key backup, secrets in
+//       4S; on an account that has an identity, Element's reset (the old backup and 4S go first)
 //   recover {recovery_key | passphrase} → {backup_version, total, imported}  unlock 4S: import the
 //       cross-signing keys, sign this device, enable the backup and restore it
 //   create_room {name?, invite?, encrypted = true, direct = false} → {room_id}
@@ -177,8 +178,16 @@ async function bootstrap(args) {
     const password = arg(args, "password", "string");
     const passphrase = arg(args, "passphrase", "string", "");
     const c = crypto();
+    const me = loggedIn().getUserId();
     const key = await c.createRecoveryKeyFromPassphrase(passphrase || undefined);
-    await c.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(password) });
+    await queryKeys([me]);
+    if (await c.userHasCrossSigningKeys(me)) {
+        // Element's "reset": old backups and secret storage go first (so a refused password leaves
+        // the account without them, as it does in Element), then new cross-signing keys.
+        await c.resetEncryption(passwordAuth(password));
+    } else {
+        await c.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(password) });
+    }
     await c.bootstrapSecretStorage({
         createSecretStorageKey: async () => key,
         setupNewSecretStorage: true,
