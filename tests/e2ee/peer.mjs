@@ -7,7 +7,8 @@
 // Events on stdout as they happen: {"event": "name", ...}. Logs go to stderr.
 //
 // Commands (args → result):
-//   login {homeserver_url, user_id, password, device_id?} → {user_id, device_id}  (after the first sync)
+//   login {homeserver_url, user_id, password, device_id?} → {user_id, device_id}  once the first sync
+//       is done and this device's keys are uploaded
 //   bootstrap {password, passphrase?} → {recovery_key, backup_version}  a new identity: cross-signing
 //       (UIA with the password), secret storage under a new recovery key, a new key backup, secrets in
 //       4S; on an account that has an identity, Element's reset (the old backup and 4S go first)
@@ -15,9 +16,10 @@
 //       cross-signing keys, sign this device, enable the backup and restore it
 //   create_room {name?, invite?, encrypted = true, direct = false} → {room_id}
 //   join {room_id} → {room_id}
-//   send {room_id, body} → {event_id}
+//   send {room_id, body} → {event_id}   (join, create_room and send fetch the members' devices fresh)
 //   messages {room_id} → [{event_id, sender, type, encrypted, body, decryption_error}]  whole history
-//   wait_for {room_id, body, timeout_ms?} → that message, once decrypted
+//   wait_for {room_id, body, timeout_ms?} → that message, once decrypted (in the live timeline: the
+//       last 50 events at login and all since)
 //   set_blacklist_unverified {on} → {on}   share room keys only with verified devices
 //   wait_backup {timeout_ms?} → {version, total, backed_up}   until every room key is in the backup
 //   device_info {user_id, device_id} → {known, cross_signed_by_owner, locally_verified, verified}
@@ -98,7 +100,7 @@ function loggedIn() {
     return client;
 }
 
-function crypto() {
+function cryptoApi() {
     return loggedIn().getCrypto();
 }
 
@@ -106,7 +108,7 @@ function crypto() {
  * force a fresh /keys/query for a user it already tracks, to count backed-up keys, or to wait
  * for this device's keys to reach the homeserver. */
 function rustCrypto() {
-    const inner = crypto();
+    const inner = cryptoApi();
     if (!inner.olmMachine || !inner.outgoingRequestProcessor || !inner.outgoingRequestsManager) {
         throw new Error("this js-sdk's crypto has no OlmMachine (not the Rust crypto?)");
     }
@@ -149,11 +151,17 @@ async function login(args) {
         });
     });
     client = c;
-    await c.startClient({ initialSyncLimit: 50 });
-    await synced;
-    // Logged in means reachable: this device's keys and one-time keys are on the homeserver, so a
-    // message sent to it right away gets a room key rather than a withheld "no Olm session".
-    await rustCrypto().outgoingRequestsManager.doProcessOutgoingRequests();
+    try {
+        await c.startClient({ initialSyncLimit: 50 });
+        await synced;
+        // Logged in means reachable: this device's keys and one-time keys are on the homeserver, so
+        // a message sent to it right away gets a room key rather than a withheld "no Olm session".
+        await rustCrypto().outgoingRequestsManager.doProcessOutgoingRequests();
+    } catch (e) {
+        c.stopClient();
+        client = null;
+        throw e;
+    }
     return { user_id: session.user_id, device_id: session.device_id };
 }
 
@@ -177,27 +185,27 @@ function passwordAuth(password) {
 async function bootstrap(args) {
     const password = arg(args, "password", "string");
     const passphrase = arg(args, "passphrase", "string", "");
-    const c = crypto();
+    const api = cryptoApi();
     const me = loggedIn().getUserId();
-    const key = await c.createRecoveryKeyFromPassphrase(passphrase || undefined);
+    const key = await api.createRecoveryKeyFromPassphrase(passphrase || undefined);
     await queryKeys([me]);
-    if (await c.userHasCrossSigningKeys(me)) {
+    if (await api.userHasCrossSigningKeys(me)) {
         // Element's "reset": old backups and secret storage go first (so a refused password leaves
         // the account without them, as it does in Element), then new cross-signing keys.
-        await c.resetEncryption(passwordAuth(password));
+        await api.resetEncryption(passwordAuth(password));
     } else {
-        await c.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(password) });
+        await api.bootstrapCrossSigning({ setupNewCrossSigning: true, authUploadDeviceSigningKeys: passwordAuth(password) });
     }
-    await c.bootstrapSecretStorage({
+    await api.bootstrapSecretStorage({
         createSecretStorageKey: async () => key,
         setupNewSecretStorage: true,
         setupNewKeyBackup: true,
     });
-    if (!(await c.isCrossSigningReady())) throw new Error("cross-signing is not ready after bootstrap");
-    if (!(await c.isSecretStorageReady())) throw new Error("secret storage is not ready after bootstrap");
+    if (!(await api.isCrossSigningReady())) throw new Error("cross-signing is not ready after bootstrap");
+    if (!(await api.isSecretStorageReady())) throw new Error("secret storage is not ready after bootstrap");
     // The new backup is enabled in the background; wait for it here, so the caller can rely on it.
-    const version = (await c.checkKeyBackupAndEnable())?.backupInfo?.version;
-    if (!version || version !== (await c.getActiveSessionBackupVersion())) {
+    const version = (await api.checkKeyBackupAndEnable())?.backupInfo?.version;
+    if (!version || version !== (await api.getActiveSessionBackupVersion())) {
         throw new Error("no active key backup after bootstrap");
     }
     return { recovery_key: key.encodedPrivateKey, backup_version: version };
@@ -223,17 +231,17 @@ async function recover(args) {
     }
     secretStorageKeys.set(keyId, key);
     await queryKeys([c.getUserId()]);
-    const cc = crypto();
+    const api = cryptoApi();
     // The keys are in 4S, so this imports them and signs this device; it must never make new ones.
-    await cc.bootstrapCrossSigning({
+    await api.bootstrapCrossSigning({
         authUploadDeviceSigningKeys: async () => {
             throw new Error("recover would have reset cross-signing");
         },
     });
-    await cc.loadSessionBackupPrivateKeyFromSecretStorage();
-    const check = await cc.checkKeyBackupAndEnable();
+    await api.loadSessionBackupPrivateKeyFromSecretStorage();
+    const check = await api.checkKeyBackupAndEnable();
     if (!check?.backupInfo?.version) throw new Error("the account has no key backup");
-    const restored = await cc.restoreKeyBackup();
+    const restored = await api.restoreKeyBackup();
     return { backup_version: check.backupInfo.version, total: restored.total, imported: restored.imported };
 }
 
@@ -245,7 +253,7 @@ async function joinedRoom(roomId, timeoutMs = DEFAULT_TIMEOUT_MS) {
     return until(async () => {
         const room = c.getRoom(roomId);
         if (!room || room.getMyMembership() !== "join") return undefined;
-        if (room.hasEncryptionStateEvent() && !(await crypto().isEncryptionEnabledInRoom(roomId))) return undefined;
+        if (room.hasEncryptionStateEvent() && !(await cryptoApi().isEncryptionEnabledInRoom(roomId))) return undefined;
         return room;
     }, timeoutMs, `joined room ${roomId} in sync`);
 }
@@ -380,7 +388,7 @@ async function waitFor(args) {
 
 async function waitBackup(args) {
     const timeoutMs = arg(args, "timeout_ms", "number", DEFAULT_TIMEOUT_MS);
-    const version = await crypto().getActiveSessionBackupVersion();
+    const version = await cryptoApi().getActiveSessionBackupVersion();
     if (!version) throw new Error("no key backup is active on this device");
     return until(async () => {
         const counts = await rustCrypto().olmMachine.roomKeyCounts();
@@ -393,7 +401,7 @@ async function deviceInfo(args) {
     const userId = arg(args, "user_id", "string");
     const deviceId = arg(args, "device_id", "string");
     await queryKeys([userId]);
-    const status = await crypto().getDeviceVerificationStatus(userId, deviceId);
+    const status = await cryptoApi().getDeviceVerificationStatus(userId, deviceId);
     if (!status) return { known: false, cross_signed_by_owner: false, locally_verified: false, verified: false };
     return {
         known: true,
@@ -406,7 +414,7 @@ async function deviceInfo(args) {
 async function userInfo(args) {
     const userId = arg(args, "user_id", "string");
     await queryKeys([userId]);
-    const status = await crypto().getUserVerificationStatus(userId);
+    const status = await cryptoApi().getUserVerificationStatus(userId);
     const identity = await rustCrypto().olmMachine.getIdentity(new UserId(userId));
     let masterKey = null;
     if (identity) {
@@ -451,8 +459,8 @@ const COMMANDS = {
     messages: [messages, () => 60_000],
     wait_for: [waitFor, waiting],
     set_blacklist_unverified: [async (args) => {
-        crypto().globalBlacklistUnverifiedDevices = arg(args, "on", "boolean");
-        return { on: crypto().globalBlacklistUnverifiedDevices };
+        cryptoApi().globalBlacklistUnverifiedDevices = arg(args, "on", "boolean");
+        return { on: cryptoApi().globalBlacklistUnverifiedDevices };
     }],
     wait_backup: [waitBackup, waiting],
     device_info: [deviceInfo],
