@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import harness
-from harness import ARTIFACTS, Backend, Synapse
+from harness import ARTIFACTS, Backend, JsPeer, Synapse
 from harness.faults import FaultyProxy
 
 # Producers of (title, text) for logs worth reading when a test fails.
@@ -119,6 +119,35 @@ def make_backend(request, tmp_path, trellis_server_bin):
         backend.close()
     errors = [e for b in backends for e in b.protocol_errors]
     assert not errors, "the backend broke the envelope rules:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def make_peer(request):
+    """make_peer(name=None) -> a JsPeer (tests/e2ee/peer.mjs: a matrix-js-sdk device, not logged in).
+
+    Its stderr goes to the test's artifacts; all are stopped at teardown, and one that does not
+    exit cleanly fails the test.
+    """
+    log_dir = RUN_ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+    peers: list[JsPeer] = []
+
+    def make(name: str | None = None) -> JsPeer:
+        name = name or f"peer{len(peers)}"
+        peer = JsPeer(log_dir / f"{name}.stderr.log", name)
+        peers.append(peer)
+        _failure_logs(request).append((f"{name} stderr", peer.log_tail))
+        return peer
+
+    yield make
+    try:
+        for peer in peers:
+            if peer.running:
+                peer.stop()
+    finally:
+        for peer in peers:
+            peer.close()
+    bad = [f"{p.name}: {line[:300]}" for p in peers for line in p.bad_lines]
+    assert not bad, "a peer printed lines that are not JSON on stdout:\n" + "\n".join(bad)
 
 
 @pytest.fixture
