@@ -7,8 +7,8 @@ by recovery key or by emoji, in both directions, and end cancelled flows cleanly
 
 import pytest
 
-from harness.frontend import login
-from test_e2ee import current_state, decrypted_bodies, verification_state
+from harness.frontend import eventually, login, room_meta
+from test_e2ee import current_state, decrypted_bodies, verification_state, wait_decrypted
 
 
 @pytest.fixture
@@ -21,16 +21,20 @@ def account(register_user, make_peer, synapse):
     return user, phone
 
 
-def new_trellis_device(make_backend, synapse, user):
+def new_trellis_device(make_backend, synapse, user, phone):
     app = make_backend()
     mark = app.mark()
     login(app, synapse, user)
     assert verification_state(app, after=mark) == {
         "state_checked": True, "is_verified": False, "has_cross_signing": True, "has_ssss": True}
+    # The phone learns of the new device (its crypto ignores requests from devices it does not know).
+    device_id = app.request("get_state")["device_id"]
+    phone.poll("device_info", lambda d: d["known"], timeout=60, user_id=user.user_id, device_id=device_id)
     return app
 
 
 def locked_history(app, room_id: str, count: int) -> list[dict]:
+    room_meta(app, room_id, timeout=60)
     page = app.request("paginate", {"room_id": room_id, "max_timeline_id": 0, "limit": 50}, timeout=60)
     locked = [e for e in page["events"] if e["type"] == "m.room.encrypted"]
     assert len(locked) == count and all(e.get("decryption_error") and not e.get("decrypted") for e in locked), \
@@ -52,16 +56,15 @@ def test_recovery_key_from_another_client_unlocks_the_history(account, make_back
         phone.call("send", room_id=room_id, body=text)
     phone.call("wait_backup", timeout_ms=30_000)
 
-    app = new_trellis_device(make_backend, synapse, user)
+    app = new_trellis_device(make_backend, synapse, user, phone)
     locked = locked_history(app, room_id, 3)
     assert all("before this device logged in" in e["decryption_error"] for e in locked), locked
 
     mark = app.mark()
     app.request("verify", {"recovery_key": phone.recovery_key}, timeout=120)
     verification_state(app, after=mark, is_verified=True)
-    got = app.wait_event("events_decrypted", lambda d: d["room_id"] == room_id
-                         and len(decrypted_bodies(d["events"])) == 3, timeout=90, after=mark)
-    assert sorted(decrypted_bodies(got["events"])) == ["one", "three", "two"]
+    got = wait_decrypted(app, room_id, 3, after=mark)
+    assert sorted(decrypted_bodies(got)) == ["one", "three", "two"]
     phone_sees_trellis_cross_signed(phone, user, app)
     # And the conversation goes on, both ways, encrypted.
     phone.call("send", room_id=room_id, body="welcome, new device")
@@ -75,7 +78,7 @@ def test_recovery_key_from_another_client_unlocks_the_history(account, make_back
 def test_a_message_withheld_from_the_unverified_device_arrives_from_the_backup(account, make_backend, synapse):
     user, phone = account
     room_id = phone.call("create_room", encrypted=True)["room_id"]
-    app = new_trellis_device(make_backend, synapse, user)
+    app = new_trellis_device(make_backend, synapse, user, phone)
     phone.call("set_blacklist_unverified", on=True)
     mark = app.mark()
     event_id = phone.call("send", room_id=room_id, body="only for verified devices")["event_id"]
@@ -99,7 +102,7 @@ def test_emoji_verification_with_the_other_client(account, make_backend, synapse
     room_id = phone.call("create_room", encrypted=True)["room_id"]
     phone.call("send", room_id=room_id, body="before Trellis came")
     phone.call("wait_backup", timeout_ms=30_000)
-    app = new_trellis_device(make_backend, synapse, user)
+    app = new_trellis_device(make_backend, synapse, user, phone)
     device_id = app.request("get_state")["device_id"]
     mark = app.mark()
     if asker == "trellis":
@@ -130,14 +133,14 @@ def test_emoji_verification_with_the_other_client(account, make_backend, synapse
     verification_state(app, after=mark, is_verified=True)
     phone_sees_trellis_cross_signed(phone, user, app)
     # The phone sent its secrets to the verified device: the backup opens, the history reads.
-    got = app.wait_event("events_decrypted", lambda d: d["room_id"] == room_id, timeout=90, after=mark)
-    assert decrypted_bodies(got["events"]) == ["before Trellis came"]
+    got = wait_decrypted(app, room_id, 1, after=mark)
+    assert decrypted_bodies(got) == ["before Trellis came"]
 
 
 @pytest.mark.parametrize("who", ["trellis", "js"])
 def test_a_cancel_from_either_side_ends_the_flow(account, make_backend, synapse, who):
     user, phone = account
-    app = new_trellis_device(make_backend, synapse, user)
+    app = new_trellis_device(make_backend, synapse, user, phone)
     mark = app.mark()
     flow_id = app.request("request_verification", {"user_id": user.user_id}, timeout=60)["flow_id"]
     phone.wait_event("verification_request", lambda e: e["flow_id"] == flow_id)
@@ -188,6 +191,8 @@ def test_verifying_another_person(register_user, make_peer, make_backend, synaps
     peer.call("confirm_sas", flow_id=asked["flow_id"])
     app.wait_event("verification", lambda v: v["flow_id"] == asked["flow_id"] and v["state"] == "done",
                    timeout=60, after=mark)
-    info = app.request("get_profile_encryption_info", {"user_id": them.user_id})
-    assert info["user_trusted"] and info["devices"][0]["trust_state"] == "cross-signed-verified", info
+    # Our signature of their identity is uploaded just after the flow ends.
+    info = eventually(lambda: (i := app.request("track_user_devices", {"user_id": them.user_id}, timeout=60))
+                      ["user_trusted"] and i, timeout=60, what=f"{them.user_id} trusted")
+    assert info["devices"][0]["trust_state"] == "cross-signed-verified", info
     peer.poll("user_info", lambda u: u["cross_signing_verified"], timeout=60, user_id=me.user_id)

@@ -4,13 +4,22 @@
 /// Logs to stderr (stdout may carry the RPC). `TRELLIS_LOG` takes a
 /// tracing filter; by default warnings, and information from the engine and
 /// from `crate_name`, the binary's own crate.
+///
+/// matrix-sdk's HTTP client logs every refused request as an ERROR, the
+/// many 404s that only mean "not set up yet" (no key backup, no secret
+/// storage) among them; whoever made a request reports its failure, so that
+/// log stays off unless `TRELLIS_LOG` names it.
 pub fn init_logging(crate_name: &str) {
+    let default = format!("warn,trellis_core=info,{crate_name}=info");
+    let mut filter = std::env::var("TRELLIS_LOG").unwrap_or_else(|_| default.clone());
+    if !filter.contains("matrix_sdk::http_client") {
+        filter.push_str(",matrix_sdk::http_client=off");
+    }
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TRELLIS_LOG")
-                .unwrap_or_else(|_| format!("warn,trellis_core=info,{crate_name}=info").into()),
-        )
+        .with_env_filter(filter)
         .init();
 }
 

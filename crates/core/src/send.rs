@@ -144,9 +144,7 @@ async fn send_one(inner: &Arc<Inner>, stop: &CancellationToken, rowid: EventRowI
                     _ => (&event.event_type, event.content.clone()),
                 };
             let txn: OwnedTransactionId = txn_id.as_str().into();
-            let send = room
-                .send_raw(event_type, content)
-                .with_transaction_id(&txn);
+            let send = room.send_raw(event_type, content).with_transaction_id(&txn);
             let Some(sent) = stop.run_until_cancelled(send.into_future()).await else {
                 return Outcome::Stopped;
             };

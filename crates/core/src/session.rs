@@ -384,7 +384,6 @@ pub fn client_state(session: Option<&Arc<Session>>) -> ClientState {
                 homeserver_url: Some(s.account.homeserver_url.clone()),
                 displayname: Some(displayname).filter(|d| !d.is_empty()),
                 avatar_url: Some(avatar_url).filter(|a| !a.is_empty()),
-                ..Default::default()
             }
         }
     }

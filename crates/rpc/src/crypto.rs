@@ -165,8 +165,6 @@ pub enum RecoveryStatus {
 /// Whether this device backs up its room keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BackupStatus {
-    #[serde(rename = "unknown")]
-    Unknown,
     #[serde(rename = "enabled")]
     Enabled,
     #[serde(rename = "disabled")]

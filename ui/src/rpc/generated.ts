@@ -462,7 +462,7 @@ export interface ImportKeysResponse {
 export type RecoveryStatus = "unknown" | "enabled" | "incomplete" | "disabled";
 
 /** Whether this device backs up its room keys. */
-export type BackupStatus = "unknown" | "enabled" | "disabled";
+export type BackupStatus = "enabled" | "disabled";
 
 /** The result of `get_recovery_state`. */
 export interface RecoveryStateResponse {

@@ -131,19 +131,18 @@ fn profile_device(device: &Device, owner: Option<&UserIdentity>) -> ProfileDevic
     }
 }
 
+/// The strongest thing that holds: a device its verified owner signed
+/// says more than one verified by hand here (which an emoji verification
+/// also does), and that more than one signed by an owner trusted on first use.
 fn trust(device: &Device, owner: Option<&UserIdentity>) -> TrustState {
-    if device.is_blacklisted() {
-        TrustState::Blacklisted
-    } else if device.is_locally_trusted() {
-        TrustState::Verified
-    } else if device.is_cross_signed_by_owner() {
-        match owner {
-            Some(o) if o.is_verified() => TrustState::CrossSignedVerified,
-            Some(o) if o.has_verification_violation() => TrustState::CrossSignedUntrusted,
-            _ => TrustState::CrossSignedTofu,
-        }
-    } else {
-        TrustState::Unverified
+    let signed = device.is_cross_signed_by_owner();
+    match owner {
+        _ if device.is_blacklisted() => TrustState::Blacklisted,
+        Some(o) if signed && o.is_verified() => TrustState::CrossSignedVerified,
+        Some(o) if signed && o.has_verification_violation() => TrustState::CrossSignedUntrusted,
+        _ if device.is_locally_trusted() => TrustState::Verified,
+        _ if signed => TrustState::CrossSignedTofu,
+        _ => TrustState::Unverified,
     }
 }
 

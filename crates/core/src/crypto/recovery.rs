@@ -8,12 +8,12 @@ use std::sync::Mutex;
 use matrix_sdk::{
     Client,
     encryption::{
-        CrossSigningResetAuthType, backups::BackupState, recovery::RecoveryError,
-        recovery::RecoveryState, secret_storage::SecretStorageError,
+        CrossSigningResetAuthType, recovery::RecoveryError, recovery::RecoveryState,
+        secret_storage::SecretStorageError,
     },
     ruma::{
         api::client::{
-            keys::upload_signing_keys::v3::Request as UploadSigningKeys,
+            device::delete_devices::v3::Request as DeleteDevices,
             uiaa::{AuthData, MatrixUserIdentifier, Password, UserIdentifier},
         },
         events::secret_storage::default_key::SecretStorageDefaultKeyEventContent,
@@ -109,12 +109,16 @@ pub(crate) fn generate(pending: &PendingKeys, passphrase: &str) -> RecoveryKeyRe
     } else {
         SecretStorageKey::new_from_passphrase(passphrase)
     };
-    let passphrase_meta = key.event_content().passphrase.as_ref().map(|p| PassphraseMeta {
-        algorithm: p.algorithm.to_string(),
-        salt: p.salt.clone(),
-        iterations: p.iterations.into(),
-        bits: Some(p.bits.into()),
-    });
+    let passphrase_meta = key
+        .event_content()
+        .passphrase
+        .as_ref()
+        .map(|p| PassphraseMeta {
+            algorithm: p.algorithm.to_string(),
+            salt: p.salt.clone(),
+            iterations: p.iterations.into(),
+            bits: Some(p.bits.into()),
+        });
     let response = RecoveryKeyResponse {
         recovery_key: key.to_base58(),
         passphrase_meta,
@@ -189,8 +193,15 @@ pub(crate) async fn change_key(
     pending: &PendingKeys,
     recovery_key: &str,
 ) -> Result<(), CoreError> {
-    let enc = client.encryption();
-    let complete = enc
+    let key = pending.take(recovery_key)?;
+    let result = move_secrets(client, &key).await;
+    pending.give_back_if_failed(key, &result);
+    result
+}
+
+async fn move_secrets(client: &Client, key: &SecretStorageKey) -> Result<(), CoreError> {
+    let complete = client
+        .encryption()
         .cross_signing_status()
         .await
         .is_some_and(|s| s.is_complete());
@@ -199,45 +210,58 @@ pub(crate) async fn change_key(
             "this device does not hold the cross-signing keys: verify it first".into(),
         ));
     }
-    let key = pending.take(recovery_key)?;
-    let result = store_secrets_under(client, &key).await;
-    pending.give_back_if_failed(key, &result);
-    result
+    store_secrets_under(client, key).await
 }
 
-/// Whether the homeserver asks for user-interactive auth to replace the
-/// cross-signing keys, and if so whether `password` passes it: asked with
-/// an upload that carries no keys, which changes nothing either way.
+/// The password auth for replacing the cross-signing keys, checked before
+/// anything changes: matrix-sdk's reset replaces the local identity before
+/// the homeserver has accepted the new one, so a wrong password found out
+/// there would leave this device without the keys it had. An account with
+/// no identity yet has nothing to lose (and Synapse asks for no password).
+/// The check is `/delete_devices` with no devices, which goes through the
+/// same user-interactive auth and deletes nothing.
 async fn authorize(client: &Client, password: Option<&str>) -> Result<Option<Password>, CoreError> {
-    let probe = match client.send(UploadSigningKeys::new()).await {
-        Ok(_) => return Ok(None),
-        Err(e) => e,
-    };
-    let Some(uiaa) = probe.as_uiaa_response() else {
-        return Err(CoreError::Homeserver(format!(
-            "cannot reset cross-signing: {probe}"
-        )));
-    };
-    let password = password.filter(|p| !p.is_empty()).ok_or_else(password_needed)?;
     let user_id = client.user_id().ok_or(CoreError::NotLoggedIn)?.to_owned();
+    let has_identity = client
+        .encryption()
+        .request_user_identity(&user_id)
+        .await?
+        .is_some();
+    let Some(password) = password.filter(|p| !p.is_empty()) else {
+        return if has_identity {
+            Err(password_needed())
+        } else {
+            Ok(None)
+        };
+    };
     let auth = Password::new(
         UserIdentifier::Matrix(MatrixUserIdentifier::from(user_id)),
         password.to_owned(),
     );
+    if !has_identity {
+        return Ok(Some(auth));
+    }
+    let uiaa = match client.send(DeleteDevices::new(Vec::new())).await {
+        Ok(_) => return Ok(Some(auth)),
+        Err(e) => match e.as_uiaa_response() {
+            Some(uiaa) => uiaa.clone(),
+            None => {
+                return Err(CoreError::Homeserver(format!(
+                    "cannot check the password: {e}"
+                )));
+            }
+        },
+    };
     let mut attempt = auth.clone();
-    attempt.session = uiaa.session.clone();
-    let mut request = UploadSigningKeys::new();
-    request.auth = Some(AuthData::Password(attempt));
-    match client.send(request).await {
+    attempt.session = uiaa.session;
+    let mut check = DeleteDevices::new(Vec::new());
+    check.auth = Some(AuthData::Password(attempt));
+    match client.send(check).await {
         Ok(_) => Ok(Some(auth)),
-        Err(e) if e.as_uiaa_response().is_some_and(|u| u.auth_error.is_some()) => {
-            Err(CoreError::BadRequest(WRONG_PASSWORD.into()))
-        }
-        // A session spent on the probe is asked for again by the reset.
-        Err(e) if e.as_uiaa_response().is_some() => Ok(Some(auth)),
         Err(e)
-            if e.client_api_error_kind()
-                == Some(&matrix_sdk::ruma::api::error::ErrorKind::Forbidden) =>
+            if e.as_uiaa_response().is_some()
+                || e.client_api_error_kind()
+                    == Some(&matrix_sdk::ruma::api::error::ErrorKind::Forbidden) =>
         {
             Err(CoreError::BadRequest(WRONG_PASSWORD.into()))
         }
@@ -291,11 +315,10 @@ pub(crate) async fn state(client: &Client) -> Result<RecoveryStateResponse, Core
         RecoveryState::Incomplete => RecoveryStatus::Incomplete,
         RecoveryState::Disabled => RecoveryStatus::Disabled,
     };
-    let backup = match enc.backups().state() {
-        BackupState::Unknown => BackupStatus::Unknown,
-        BackupState::Disabling => BackupStatus::Disabled,
-        _ if enc.backups().are_enabled().await => BackupStatus::Enabled,
-        _ => BackupStatus::Disabled,
+    let backup = if enc.backups().are_enabled().await {
+        BackupStatus::Enabled
+    } else {
+        BackupStatus::Disabled
     };
     let backup_exists = enc.backups().fetch_exists_on_server().await?;
     Ok(RecoveryStateResponse {

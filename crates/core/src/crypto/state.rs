@@ -41,7 +41,10 @@ pub(crate) async fn watch(inner: Weak<Inner>, stop: CancellationToken, session: 
             }
             Err(e) => {
                 failures += 1;
-                tracing::warn!(failures, "cannot check this device's verification state: {e}");
+                tracing::warn!(
+                    failures,
+                    "cannot check this device's verification state: {e}"
+                );
                 let wait = Duration::from_secs(1 << failures.min(6)).min(MAX_BACKOFF);
                 if stop
                     .run_until_cancelled(tokio::time::sleep(wait))

@@ -3,9 +3,7 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use matrix_sdk::deserialized_responses::{
-    UnableToDecryptReason, VerificationLevel, WithheldCode,
-};
+use matrix_sdk::deserialized_responses::{UnableToDecryptReason, VerificationLevel, WithheldCode};
 
 /// When this device logged in (ms), or 0 when unknown: a message older than
 /// the device was never meant for it, which is worth saying. One process

@@ -424,6 +424,17 @@ pub(crate) async fn step(
 ) -> Result<VerificationInfo, CoreError> {
     let client = &session.client;
     let request = request_of(client, p).await?;
+    if request.is_done() || request.is_cancelled() {
+        let how = if request.is_done() {
+            "done"
+        } else {
+            "cancelled"
+        };
+        return Err(CoreError::BadRequest(format!(
+            "verification {} has ended ({how})",
+            p.flow_id
+        )));
+    }
     let current = client
         .encryption()
         .get_verification(request.other_user_id(), request.flow_id())
@@ -493,8 +504,8 @@ fn modules(qr: &QrVerification) -> Result<QrCode, CoreError> {
     let code = qr
         .to_qr_code()
         .map_err(|e| CoreError::Internal(format!("cannot draw the QR code: {e}")))?;
-    let size = u32::try_from(code.width())
-        .map_err(|_| CoreError::Internal("QR code too large".into()))?;
+    let size =
+        u32::try_from(code.width()).map_err(|_| CoreError::Internal("QR code too large".into()))?;
     let modules = code
         .to_colors()
         .into_iter()

@@ -75,7 +75,12 @@ pub async fn change_recovery_key(
     p: ChangeRecoveryKeyParams,
 ) -> Result<Value, CoreError> {
     let session = session(backend).await?;
-    recovery::change_key(&session.client, &session.crypto.pending_keys, &p.recovery_key).await?;
+    recovery::change_key(
+        &session.client,
+        &session.crypto.pending_keys,
+        &p.recovery_key,
+    )
+    .await?;
     announce_state(backend, &session).await;
     Ok(Value::Bool(true))
 }
@@ -137,8 +142,7 @@ pub async fn request_verification(
 ) -> Result<Value, CoreError> {
     let session = session(backend).await?;
     let info =
-        verification::request(&backend.inner, &session, &p.user_id, p.device_id.as_deref())
-            .await?;
+        verification::request(&backend.inner, &session, &p.user_id, p.device_id.as_deref()).await?;
     to_value(&info)
 }
 

@@ -131,6 +131,14 @@ async fn queue(
     index_relations(&mut ev);
     let inner = &backend.inner;
     let mut tx = inner.store.begin_write().await?;
+    // matrix-sdk knows a room as soon as it is joined or created; our store
+    // once its first sync is stored, which an echo's row refers to.
+    if store::room::get(&mut *tx, room).await?.is_none() {
+        return Err(CoreError::BadRequest(format!(
+            "room {room} has not arrived from the homeserver yet: send again once it is in the \
+             room list"
+        )));
+    }
     let rowid = store::event::insert_local_echo(&mut tx, &ev, &txn_id).await?;
     let echo = store::event::by_rowids(&mut *tx, &[rowid]).await?;
     tx.commit().await?;

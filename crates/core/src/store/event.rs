@@ -412,8 +412,9 @@ pub async fn by_transaction_id<'e, E: sqlx::SqliteExecutor<'e>>(
 pub async fn insert_local_echo(tx: &mut Tx, e: &NewEvent, txn_id: &str) -> StoreResult<EventRowId> {
     Ok(sqlx::query_scalar(
         "INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content,
-            unsigned, transaction_id, redacts, relates_to, relation_type, reaction_key, local_content)
-         VALUES (?, ?, ?, ?, NULL, ?, ?, NULL, ?, ?, ?, ?, ?, ?)
+            decrypted, decrypted_type, unsigned, transaction_id, redacts, relates_to,
+            relation_type, reaction_key, local_content)
+         VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)
          RETURNING rowid",
     )
     .bind(&e.room_id)
@@ -422,6 +423,8 @@ pub async fn insert_local_echo(tx: &mut Tx, e: &NewEvent, txn_id: &str) -> Store
     .bind(&e.event_type)
     .bind(e.timestamp)
     .bind(&e.content)
+    .bind(&e.decrypted)
+    .bind(&e.decrypted_type)
     .bind(txn_id)
     .bind(&e.redacts)
     .bind(&e.relates_to)

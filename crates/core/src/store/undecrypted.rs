@@ -24,8 +24,11 @@ pub struct Undecrypted {
 impl Undecrypted {
     /// The encrypted event as the homeserver sent it.
     pub fn raw_event(&self) -> StoreResult<Box<RawValue>> {
-        let unsigned: Option<serde_json::Value> =
-            self.unsigned.as_deref().map(serde_json::from_str).transpose()?;
+        let unsigned: Option<serde_json::Value> = self
+            .unsigned
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()?;
         let content: serde_json::Value = serde_json::from_str(&self.content)?;
         let event = serde_json::json!({
             "type": "m.room.encrypted",

@@ -152,10 +152,7 @@ pub fn from_timeline(
         TimelineEventKind::UnableToDecrypt { event, utd_info } => {
             let mut e = from_json(room_id, event.json().get())?;
             e.megolm_session_id = utd_info.session_id.clone();
-            e.decryption_error = Some(crate::crypto::utd::describe(
-                &utd_info.reason,
-                e.timestamp,
-            ));
+            e.decryption_error = Some(crate::crypto::utd::describe(&utd_info.reason, e.timestamp));
             e
         }
         TimelineEventKind::Decrypted(d) => {
