@@ -11,6 +11,7 @@ import { confirmAction } from "./Confirm";
 import { EmojiPicker } from "./EmojiPicker";
 import { MessageBody } from "./MessageBody";
 import { Icon } from "./Icon";
+import { SenderShield } from "./security/SenderShield";
 
 export interface TileActions {
   reply(ev: Event): void;
@@ -104,6 +105,7 @@ function Message(props: {
             <span className="msg-sender" style={{ "--avatar-hue": userHue(ev.sender) } as CSSProperties}>
               {name}
             </span>
+            {room.meta.encryption_event && !own && <SenderShield userId={ev.sender} name={name} />}
             <time className="muted small" dateTime={new Date(ev.timestamp).toISOString()}>
               {timeOf(ev.timestamp)}
             </time>
