@@ -5,6 +5,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::crypto::{
+    ChangeRecoveryKeyParams, ExportKeysParams, GenerateRecoveryKeyParams, ImportKeysParams,
+    ImportKeysResponse, OwnDevicesResponse, ProfileEncryptionInfo, RecoveryKeyResponse,
+    RecoveryStateResponse, RequestVerificationParams, ResetEncryptionParams, RoomIdParams,
+    UserIdParams, VerificationFlowParams, VerificationInfo, VerifyParams,
+};
 use crate::events::ClientState;
 use crate::homeserver::{
     Hierarchy, MediaConfig, MutualRooms, OpenIdToken, RoomSummary, TurnServer,
@@ -72,6 +78,27 @@ commands! {
     REQUEST_OPENID_TOKEN = "request_openid_token": NoParams => OpenIdToken,
     /// Answers the room ID.
     CALCULATE_ROOM_ID = "calculate_room_id": CalculateRoomIdParams => String,
+    VERIFY = "verify": VerifyParams => bool,
+    GENERATE_RECOVERY_KEY = "generate_recovery_key": GenerateRecoveryKeyParams => RecoveryKeyResponse,
+    RESET_ENCRYPTION = "reset_encryption": ResetEncryptionParams => bool,
+    CHANGE_RECOVERY_KEY = "change_recovery_key": ChangeRecoveryKeyParams => bool,
+    GET_RECOVERY_STATE = "get_recovery_state": NoParams => RecoveryStateResponse,
+    TRACK_USER_DEVICES = "track_user_devices": UserIdParams => ProfileEncryptionInfo,
+    GET_PROFILE_ENCRYPTION_INFO = "get_profile_encryption_info": UserIdParams => ProfileEncryptionInfo,
+    RESET_MASTER_KEY_TOFU = "reset_master_key_tofu": UserIdParams => ProfileEncryptionInfo,
+    GET_OWN_DEVICES = "get_own_devices": NoParams => OwnDevicesResponse,
+    ENSURE_GROUP_SESSION_SHARED = "ensure_group_session_shared": RoomIdParams => bool,
+    /// Answers the passphrase-encrypted export file's text.
+    EXPORT_KEYS = "export_keys": ExportKeysParams => String,
+    IMPORT_KEYS = "import_keys": ImportKeysParams => ImportKeysResponse,
+    REQUEST_VERIFICATION = "request_verification": RequestVerificationParams => VerificationInfo,
+    ACCEPT_VERIFICATION = "accept_verification": VerificationFlowParams => VerificationInfo,
+    START_SAS_VERIFICATION = "start_sas_verification": VerificationFlowParams => VerificationInfo,
+    SHOW_VERIFICATION_QR = "show_verification_qr": VerificationFlowParams => VerificationInfo,
+    CONFIRM_VERIFICATION = "confirm_verification": VerificationFlowParams => VerificationInfo,
+    MISMATCH_VERIFICATION = "mismatch_verification": VerificationFlowParams => VerificationInfo,
+    CANCEL_VERIFICATION = "cancel_verification": VerificationFlowParams => VerificationInfo,
+    GET_VERIFICATIONS = "get_verifications": NoParams => Vec<VerificationInfo>,
 }
 
 /// The data of commands that take none: an empty object.

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::crypto::VerificationInfo;
 use crate::model::{
     AccountData, Event, EventRowId, InvitedRoom, Receipt, Room, SpaceEdge, TimelineRowTuple,
 };
@@ -28,13 +29,14 @@ macro_rules! events {
 events! {
     SYNC_COMPLETE = "sync_complete": SyncComplete,
     SYNC_STATUS = "sync_status": SyncStatus,
-    /// Not sent yet: the backend does not retry failed decryptions.
     EVENTS_DECRYPTED = "events_decrypted": EventsDecrypted,
     TYPING = "typing": Typing,
     SEND_COMPLETE = "send_complete": SendComplete,
     CLIENT_STATE = "client_state": ClientState,
     INIT_COMPLETE = "init_complete": InitComplete,
     RUN_ID = "run_id": RunData,
+    /// Trellis: a verification flow's whole state, at every change.
+    VERIFICATION = "verification": VerificationInfo,
     /// Websocket only: a short-lived token for media fetches without the cookie.
     IMAGE_AUTH_TOKEN = "image_auth_token": String,
 }

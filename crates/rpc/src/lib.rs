@@ -3,6 +3,7 @@
 //! Field names follow `shared/spec/gomuks-rpc-api.txt` exactly. No I/O here.
 
 pub mod commands;
+pub mod crypto;
 pub mod envelope;
 pub mod events;
 pub mod homeserver;

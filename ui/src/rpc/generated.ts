@@ -47,6 +47,27 @@ export interface Commands {
   request_openid_token: [NoParams, OpenIdToken];
   /** Answers the room ID. */
   calculate_room_id: [CalculateRoomIdParams, string];
+  verify: [VerifyParams, boolean];
+  generate_recovery_key: [GenerateRecoveryKeyParams, RecoveryKeyResponse];
+  reset_encryption: [ResetEncryptionParams, boolean];
+  change_recovery_key: [ChangeRecoveryKeyParams, boolean];
+  get_recovery_state: [NoParams, RecoveryStateResponse];
+  track_user_devices: [UserIdParams, ProfileEncryptionInfo];
+  get_profile_encryption_info: [UserIdParams, ProfileEncryptionInfo];
+  reset_master_key_tofu: [UserIdParams, ProfileEncryptionInfo];
+  get_own_devices: [NoParams, OwnDevicesResponse];
+  ensure_group_session_shared: [RoomIdParams, boolean];
+  /** Answers the passphrase-encrypted export file's text. */
+  export_keys: [ExportKeysParams, string];
+  import_keys: [ImportKeysParams, ImportKeysResponse];
+  request_verification: [RequestVerificationParams, VerificationInfo];
+  accept_verification: [VerificationFlowParams, VerificationInfo];
+  start_sas_verification: [VerificationFlowParams, VerificationInfo];
+  show_verification_qr: [VerificationFlowParams, VerificationInfo];
+  confirm_verification: [VerificationFlowParams, VerificationInfo];
+  mismatch_verification: [VerificationFlowParams, VerificationInfo];
+  cancel_verification: [VerificationFlowParams, VerificationInfo];
+  get_verifications: [NoParams, VerificationInfo[]];
 }
 
 /** The data of commands that take none: an empty object. */
@@ -329,6 +350,188 @@ export interface CalculateRoomIdParams {
   content: JsonObject;
 }
 
+// --- crypto.rs ---
+
+/** `verify`: the recovery key (spaces optional) or the passphrase. */
+export interface VerifyParams {
+  recovery_key: string;
+}
+
+/** `generate_recovery_key`. */
+export interface GenerateRecoveryKeyParams {
+  passphrase?: string;
+}
+
+/** How a passphrase becomes the key (`m.pbkdf2`). */
+export interface PassphraseMeta {
+  algorithm: string;
+  salt: string;
+  iterations: number;
+  bits?: number;
+}
+
+/** The result of `generate_recovery_key`. */
+export interface RecoveryKeyResponse {
+  recovery_key: string;
+  passphrase_meta?: PassphraseMeta;
+}
+
+/**
+ * `reset_encryption`: a key from `generate_recovery_key`, and the account
+ * password for the homeserver's user-interactive auth when it asks.
+ */
+export interface ResetEncryptionParams {
+  recovery_key: string;
+  account_password?: string | null;
+}
+
+/** `change_recovery_key`: a key from `generate_recovery_key`. */
+export interface ChangeRecoveryKeyParams {
+  recovery_key: string;
+}
+
+/** `track_user_devices`, `get_profile_encryption_info`, `reset_master_key_tofu`. */
+export interface UserIdParams {
+  user_id: string;
+}
+
+/** How far a device is trusted, with gomuks's names. */
+export type TrustState = "blacklisted" | "unverified" | "verified" | "cross-signed-untrusted" | "cross-signed-tofu" | "cross-signed-verified";
+
+/** One device of a user, with its keys. */
+export interface ProfileDevice {
+  device_id: string;
+  name: string;
+  identity_key: string;
+  signing_key: string;
+  fingerprint: string;
+  trust_state: TrustState;
+}
+
+/** A user's devices and identity as this device knows them. */
+export interface ProfileEncryptionInfo {
+  devices_tracked: boolean;
+  devices: ProfileDevice[];
+  master_key: string;
+  first_master_key: string;
+  user_trusted: boolean;
+  errors: string[];
+  /** The identity changed since we first saw or verified it (Trellis). */
+  identity_changed: boolean;
+}
+
+/** One of our devices as the homeserver lists it. */
+export interface OwnDevice {
+  device_id: string;
+  display_name?: string;
+  last_seen_ip?: string;
+  last_seen_ts?: number;
+}
+
+/** The result of `get_own_devices`. */
+export interface OwnDevicesResponse {
+  encryption: ProfileEncryptionInfo;
+  devices: OwnDevice[];
+  current_device: ProfileDevice;
+}
+
+/** `ensure_group_session_shared`. */
+export interface RoomIdParams {
+  room_id: string;
+}
+
+/** `export_keys`: all room keys, or one room's. */
+export interface ExportKeysParams {
+  passphrase: string;
+  room_id?: string | null;
+}
+
+/** `import_keys`: the text of a key export file. */
+export interface ImportKeysParams {
+  data: string;
+  passphrase: string;
+}
+
+/** The result of `import_keys`. */
+export interface ImportKeysResponse {
+  imported: number;
+  total: number;
+}
+
+/** Whether recovery (secret storage with every secret) is set up. */
+export type RecoveryStatus = "unknown" | "enabled" | "incomplete" | "disabled";
+
+/** Whether this device backs up its room keys. */
+export type BackupStatus = "unknown" | "enabled" | "disabled";
+
+/** The result of `get_recovery_state`. */
+export interface RecoveryStateResponse {
+  recovery: RecoveryStatus;
+  backup: BackupStatus;
+  /** A key backup exists on the homeserver (this device may not use it). */
+  backup_exists: boolean;
+}
+
+/**
+ * `request_verification`: our own user without a device asks every other
+ * device of ours.
+ */
+export interface RequestVerificationParams {
+  user_id: string;
+  device_id?: string | null;
+}
+
+/** The other commands of a verification flow name it by user and flow. */
+export interface VerificationFlowParams {
+  user_id: string;
+  flow_id: string;
+}
+
+/** Where a verification flow is; see docs/rpc.md for the transitions. */
+export type VerificationPhase = "requested" | "ready" | "starting" | "sas" | "confirmed" | "qr_shown" | "qr_scanned" | "done" | "cancelled";
+
+/** One emoji of a short authentication string. */
+export interface SasEmoji {
+  symbol: string;
+  description: string;
+}
+
+/** A QR code as its modules: `size` rows of `size` characters, `1` dark. */
+export interface QrCode {
+  size: number;
+  modules: string;
+}
+
+/** Why a flow was cancelled, and by whom. */
+export interface VerificationCancel {
+  code: string;
+  reason: string;
+  by_us: boolean;
+}
+
+/**
+ * A verification flow's whole state: the `verification` event, and the
+ * result of every verification command.
+ */
+export interface VerificationInfo {
+  flow_id: string;
+  /** The other party; our own user for our own devices. */
+  user_id: string;
+  device_id?: string;
+  device_name?: string;
+  self_verification: boolean;
+  we_started: boolean;
+  room_id?: string;
+  state: VerificationPhase;
+  /** What the other side supports, e.g. `m.sas.v1`. */
+  methods: string[];
+  emoji?: SasEmoji[];
+  /** Three numbers, the short authentication string for those without emoji. */
+  decimals?: number[];
+  qr_code?: QrCode;
+  cancel?: VerificationCancel;
+}
+
 // --- envelope.rs ---
 
 /** Request ids count up from the frontend; backend events count down from -1. */
@@ -363,13 +566,14 @@ export const ERROR = "error";
 export interface BackendEvents {
   sync_complete: SyncComplete;
   sync_status: SyncStatus;
-  /** Not sent yet: the backend does not retry failed decryptions. */
   events_decrypted: EventsDecrypted;
   typing: Typing;
   send_complete: SendComplete;
   client_state: ClientState;
   init_complete: InitComplete;
   run_id: RunData;
+  /** Trellis: a verification flow's whole state, at every change. */
+  verification: VerificationInfo;
   /** Websocket only: a short-lived token for media fetches without the cookie. */
   image_auth_token: string;
 }
