@@ -1,11 +1,5 @@
 import type { RpcClient } from "../rpc/client";
-import {
-  encryptionRequest,
-  type EncryptionCommands,
-  type ProfileEncryptionInfo,
-  type VerificationInfo,
-} from "../rpc/pendingEncryption";
-import type { ClientState } from "../rpc/types";
+import type { ClientState, CommandName, Params, ProfileEncryptionInfo, Result, VerificationInfo } from "../rpc/types";
 import type { Store } from "./store";
 
 const RETRY_AFTER_MS = 30_000;
@@ -101,15 +95,15 @@ export class Security {
         if (!(data as ClientState).is_logged_in) this.trust.clear();
         else if (now !== seen) this.trust.refresh();
         seen = now;
-      } else if ((command as string) === "verification") {
-        const info = data as unknown as VerificationInfo;
+      } else if (command === "verification") {
+        const info = data as VerificationInfo;
         if (info.state === "done" && !info.self_verification) this.trust.refresh(info.user_id);
       }
     });
   }
 
-  private call<C extends keyof EncryptionCommands>(command: C, data: EncryptionCommands[C][0]) {
-    return encryptionRequest(this.client, command, data);
+  private call<C extends CommandName>(command: C, data: Params<C>): Promise<Result<C>> {
+    return this.client.request(command, data);
   }
 
   // --- this device and recovery ---------------------------------------------------

@@ -9,7 +9,6 @@ import type {
   SyncComplete,
   SyncStatus,
 } from "../rpc/types";
-import type { VerificationInfo } from "../rpc/pendingEncryption";
 import { addLocalEcho, applySyncRoom, newRoom, putEvent, type RoomState } from "./room";
 import { VerificationFlows } from "./verification";
 
@@ -56,8 +55,7 @@ export class Store {
 
   /** Applies one backend event. */
   apply<E extends keyof BackendEvents>(command: E, data: BackendEvents[E]): void {
-    // `as string` until BackendEvents has `verification` (the generated types).
-    switch (command as string) {
+    switch (command) {
       case "sync_complete":
         this.applySync(data as SyncComplete);
         break;
@@ -84,7 +82,7 @@ export class Store {
         this.verifications.connectDone();
         break;
       case "verification":
-        this.verifications.apply(data as unknown as VerificationInfo);
+        this.verifications.apply(data as BackendEvents["verification"]);
         break;
       case "typing": {
         const t = data as BackendEvents["typing"];

@@ -1,4 +1,4 @@
-import type { ProfileEncryptionInfo, TrustState } from "../rpc/pendingEncryption";
+import type { ProfileEncryptionInfo, TrustState } from "../rpc/types";
 
 export type Tone = "ok" | "warn" | "bad" | "neutral";
 

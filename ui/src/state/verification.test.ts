@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { VerificationInfo } from "../rpc/pendingEncryption";
+import type { VerificationInfo } from "../rpc/types";
 import { loggedIn, ME, room, sync, syncRoom } from "../test/fixtures";
 import type { Store } from "./store";
 import { cancelText, qrRuns } from "./verification";
@@ -11,7 +11,7 @@ function flow(state: VerificationInfo["state"], patch: Partial<VerificationInfo>
 }
 
 function send(store: Store, info: VerificationInfo) {
-  store.apply("verification" as never, info as never);
+  store.apply("verification", info);
 }
 
 describe("verification flows", () => {

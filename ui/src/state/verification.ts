@@ -1,4 +1,4 @@
-import type { VerificationCancel, VerificationFlowState, VerificationInfo } from "../rpc/pendingEncryption";
+import type { VerificationCancel, VerificationPhase, VerificationInfo } from "../rpc/types";
 
 /** One flow as the UI holds it. */
 interface Flow {
@@ -9,7 +9,7 @@ interface Flow {
   seq: number;
 }
 
-export function isFinal(state: VerificationFlowState): boolean {
+export function isFinal(state: VerificationPhase): boolean {
   return state === "done" || state === "cancelled";
 }
 
@@ -52,7 +52,7 @@ export class VerificationFlows {
   }
 
   /** A command's answer, the flow as it was when the command was sent. */
-  answer(info: VerificationInfo, askedIn: VerificationFlowState | undefined): void {
+  answer(info: VerificationInfo, askedIn: VerificationPhase | undefined): void {
     if (this.get(info.user_id, info.flow_id)?.state !== askedIn) return;
     this.apply(info);
     this.engage(info.user_id, info.flow_id);

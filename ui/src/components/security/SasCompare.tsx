@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { VerificationInfo } from "../../rpc/pendingEncryption";
+import type { VerificationInfo } from "../../rpc/types";
 
 /** The seven emoji (or the three numbers) both sides compare. */
 export function SasCompare({ info }: { info: VerificationInfo }) {

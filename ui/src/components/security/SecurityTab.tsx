@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import type { OwnDevices, RecoveryState } from "../../rpc/pendingEncryption";
+import type { OwnDevicesResponse, RecoveryStateResponse } from "../../rpc/types";
 import type { ClientState } from "../../rpc/types";
 import { useServices, useStore } from "../../state/context";
 import { securityErrorText } from "../../state/securityErrors";
@@ -63,7 +63,7 @@ export function SecurityTab() {
   );
 }
 
-function ThisDevice({ cs, devices }: { cs: ClientState; devices: OwnDevices | null }) {
+function ThisDevice({ cs, devices }: { cs: ClientState; devices: OwnDevicesResponse | null }) {
   const v = cs.verification_state;
   const current = devices?.current_device;
   const name = devices?.devices.find((d) => d.device_id === cs.device_id)?.display_name ?? current?.name;
@@ -94,7 +94,7 @@ function ThisDevice({ cs, devices }: { cs: ClientState; devices: OwnDevices | nu
   );
 }
 
-function recoveryWords(state: RecoveryState): string {
+function recoveryWords(state: RecoveryStateResponse): string {
   switch (state.recovery) {
     case "enabled":
       return "Recovery is set up: your recovery key confirms new logins and unlocks your message history.";
@@ -107,15 +107,14 @@ function recoveryWords(state: RecoveryState): string {
   }
 }
 
-function backupWords(state: RecoveryState): string {
-  const { total, backed_up } = state.room_keys;
-  if (state.backup === "enabled") return `Key backup is on: ${backed_up} of ${total} message keys backed up.`;
+function backupWords(state: RecoveryStateResponse): string {
+  if (state.backup === "enabled") return "Key backup is on: the keys of your messages are kept, encrypted, on your homeserver.";
   if (state.backup_exists) return "A key backup exists on your homeserver, but this device does not use it yet.";
   if (state.backup === "disabled") return "Key backup is off.";
   return "";
 }
 
-function Recovery({ cs, state, error }: { cs: ClientState; state: RecoveryState | null; error: string | null }) {
+function Recovery({ cs, state, error }: { cs: ClientState; state: RecoveryStateResponse | null; error: string | null }) {
   const v = cs.verification_state;
   return (
     <section className="settings-group" aria-labelledby="recovery-heading">
@@ -166,7 +165,7 @@ function lastSeen(ts: number | undefined): string {
   return `Last seen ${new Date(ts).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}`;
 }
 
-function OwnDeviceList(props: { cs: ClientState; devices: OwnDevices | null; error: string | null; onReload(): void }) {
+function OwnDeviceList(props: { cs: ClientState; devices: OwnDevicesResponse | null; error: string | null; onReload(): void }) {
   const { security } = useServices();
   const { cs, devices } = props;
   const [error, setError] = useState<string | null>(null);

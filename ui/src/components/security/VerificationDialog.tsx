@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import type { VerificationInfo } from "../../rpc/pendingEncryption";
+import type { VerificationInfo } from "../../rpc/types";
 import { useServices, useStore } from "../../state/context";
 import { securityErrorText } from "../../state/securityErrors";
 import { canCompareEmoji, canScanOurQr, cancelText, isFinal } from "../../state/verification";
@@ -7,7 +7,7 @@ import { Dialog } from "../Dialog";
 import { FormError } from "../FormError";
 import { Icon } from "../Icon";
 import { openSecurityDialog } from "./openDialogs";
-import { QrCode } from "./QrCode";
+import { QrCodeImage } from "./QrCodeImage";
 import { SasCompare } from "./SasCompare";
 
 /** The other side, as a sentence names it: "your device “Phone”", "Bob". */
@@ -128,7 +128,7 @@ export function VerificationDialog({ info }: { info: VerificationInfo }) {
       body = (
         <>
           <p className="security-lead">Scan this code with {other}.</p>
-          {info.qr_code ? <QrCode qr={info.qr_code} label="QR code for the other device to scan" /> : <Waiting>Making the code…</Waiting>}
+          {info.qr_code ? <QrCodeImage qr={info.qr_code} label="QR code for the other device to scan" /> : <Waiting>Making the code…</Waiting>}
         </>
       );
       actions = (

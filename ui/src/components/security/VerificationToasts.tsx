@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { VerificationInfo } from "../../rpc/pendingEncryption";
+import type { VerificationInfo } from "../../rpc/types";
 import { useServices, useStore } from "../../state/context";
 import { securityErrorText } from "../../state/securityErrors";
 import { Icon } from "../Icon";

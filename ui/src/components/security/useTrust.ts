@@ -1,5 +1,5 @@
 import { useEffect, useSyncExternalStore } from "react";
-import type { ProfileEncryptionInfo } from "../../rpc/pendingEncryption";
+import type { ProfileEncryptionInfo } from "../../rpc/types";
 import { useServices } from "../../state/context";
 
 /** What the backend knows of a user's devices and identity; asked for on first use. */

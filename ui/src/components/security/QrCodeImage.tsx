@@ -1,10 +1,10 @@
-import type { VerificationQrCode } from "../../rpc/pendingEncryption";
+import type { QrCode } from "../../rpc/types";
 import { qrRuns } from "../../state/verification";
 
 const QUIET_ZONE = 4;
 
 /** The backend's QR code drawn as SVG rects (dark on white whatever the theme, as scanners want). */
-export function QrCode({ qr, label }: { qr: VerificationQrCode; label: string }) {
+export function QrCodeImage({ qr, label }: { qr: QrCode; label: string }) {
   const runs = qrRuns(qr);
   if (!runs) return <p className="form-error">The QR code could not be drawn. Compare emoji instead.</p>;
   const extent = qr.size + QUIET_ZONE * 2;
