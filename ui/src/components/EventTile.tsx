@@ -11,6 +11,7 @@ import { confirmAction } from "./Confirm";
 import { EmojiPicker } from "./EmojiPicker";
 import { MessageBody } from "./MessageBody";
 import { Icon } from "./Icon";
+import { DeviceShield } from "./security/DeviceShield";
 import { SenderShield } from "./security/SenderShield";
 
 export interface TileActions {
@@ -116,6 +117,7 @@ function Message(props: {
           {emote && !removed && <span className="emote-name">* {name} </span>}
           <MessageBody event={ev} edit={edit} onPill={onPill} />
           {edit && !removed && <span className="muted small edited">(edited)</span>}
+          {!removed && <DeviceShield event={ev} />}
         </div>
         {!removed && ev.reactions && <Reactions room={room} ev={ev} onToggle={react} />}
         <SendState ev={ev} pending={props.pending} own={own} onError={actions.error} />

@@ -1,4 +1,4 @@
-import type { ProfileEncryptionInfo, TrustState } from "../rpc/types";
+import type { Event, ProfileEncryptionInfo, TrustState } from "../rpc/types";
 
 export type Tone = "ok" | "warn" | "bad" | "neutral";
 
@@ -50,4 +50,27 @@ export function userTrust(info: ProfileEncryptionInfo): TrustWords {
     return { label: "No identity", tone: "neutral", detail: "This person has not set up cross-signing, so their devices cannot be checked." };
   }
   return { label: "Not verified", tone: "neutral", detail: "Verify them to be sure you are talking to who you think." };
+}
+
+/**
+ * The warning a decrypted message gets for the device it came from (its
+ * envelope's `device_id`, docs/rpc.md): one its owner has not verified, one we
+ * blocked, or one the sender's device list does not have. None for our own
+ * device, for a trusted one, or while the sender's devices are not known yet;
+ * an identity that changed is shown on the sender instead.
+ */
+export function messageDeviceWarning(ev: Event, sender: ProfileEncryptionInfo | undefined, ownDeviceId: string | undefined): TrustWords | null {
+  const deviceId = ev.type === "m.room.encrypted" && ev.decrypted ? ev.content.device_id : undefined;
+  if (typeof deviceId !== "string" || !sender?.devices_tracked || deviceId === ownDeviceId) return null;
+  const device = sender.devices.find((d) => d.device_id === deviceId);
+  if (!device) {
+    return { label: "Unknown device", tone: "warn", detail: "Sent from a device that is unknown or deleted: where it came from cannot be checked." };
+  }
+  if (device.trust_state === "unverified") {
+    return { label: "Unverified device", tone: "warn", detail: "Sent from a device its owner has not verified." };
+  }
+  if (device.trust_state === "blacklisted") {
+    return { label: "Blocked device", tone: "bad", detail: "Sent from a device you blocked." };
+  }
+  return null;
 }
