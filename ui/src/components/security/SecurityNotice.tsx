@@ -36,7 +36,7 @@ export function SecurityNotice() {
     return (
       <div className="security-notice" role="status">
         <Icon name="key" size={18} />
-        <span className="grow">Set up recovery, so you never lose your encrypted messages</span>
+        <span className="grow">Set up recovery so you never lose your encrypted messages</span>
         <span className="security-notice-actions">
           <button className="btn ghost small" onClick={() => setPromptFlag(cs, "putOffSetup", true)}>
             Not now

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import type { OwnDevicesResponse, RecoveryStateResponse } from "../../rpc/types";
-import type { ClientState } from "../../rpc/types";
+import type { ClientState, TrustState } from "../../rpc/types";
 import { useServices, useStore } from "../../state/context";
 import { securityErrorText } from "../../state/securityErrors";
 import { deviceTrust } from "../../state/trustWords";
@@ -165,6 +165,15 @@ function lastSeen(ts: number | undefined): string {
   return `Last seen ${new Date(ts).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}`;
 }
 
+/**
+ * A verification between two of our devices needs one that is verified: this
+ * one vouches for an unverified other, or a verified other for this one.
+ */
+function canVerifyWith(thisVerified: boolean, other: TrustState | undefined): boolean {
+  const otherVerified = other === "cross-signed-verified" || other === "verified";
+  return other !== undefined && other !== "blacklisted" && thisVerified !== otherVerified;
+}
+
 function OwnDeviceList(props: { cs: ClientState; devices: OwnDevicesResponse | null; error: string | null; onReload(): void }) {
   const { security } = useServices();
   const { cs, devices } = props;
@@ -201,9 +210,13 @@ function OwnDeviceList(props: { cs: ClientState; devices: OwnDevicesResponse | n
                   No encryption
                 </span>
               )}
-              {state === "unverified" && cs.verification_state.is_verified && (
-                <button className="btn small" onClick={() => verify(d.device_id)}>
-                  Verify
+              {canVerifyWith(cs.verification_state.is_verified, state) && (
+                <button
+                  className="btn small"
+                  onClick={() => verify(d.device_id)}
+                  title={cs.verification_state.is_verified ? "Confirm that this device is yours" : "Confirm this device with that one"}
+                >
+                  {cs.verification_state.is_verified ? "Verify" : "Verify with it"}
                 </button>
               )}
             </li>
