@@ -7,8 +7,10 @@ import { Dialog } from "../Dialog";
 import { FormError } from "../FormError";
 import { Icon, type IconName } from "../Icon";
 import { useSubmit } from "../useSubmit";
+import { DoneStep } from "./DoneStep";
 import { closeSecurityDialog, openSecurityDialog } from "./openDialogs";
 import { RecoveryKeyForm } from "./RecoveryKeyForm";
+import { useStepFocus } from "./useStepFocus";
 
 type Step = "choose" | "key" | "done";
 
@@ -20,6 +22,7 @@ type Step = "choose" | "key" | "done";
 export function ConfirmIdentityDialog({ cs }: { cs: ClientState }) {
   const { security } = useServices();
   const [step, setStep] = useState<Step>(cs.verification_state.is_verified ? "done" : "choose");
+  const box = useStepFocus<HTMLDivElement>(step);
   const userId = cs.user_id ?? "";
   const hasSsss = cs.verification_state.has_ssss;
   const otherDevice = useSubmit(
@@ -37,68 +40,61 @@ export function ConfirmIdentityDialog({ cs }: { cs: ClientState }) {
 
   return (
     <Dialog label="Confirm it's you" onClose={closeSecurityDialog} className="security-dialog">
-      <header className="security-head">
-        <span className={step === "done" ? "security-hero ok" : "security-hero"}>
-          <Icon name={step === "done" ? "shieldCheck" : "shield"} size={36} />
-        </span>
-        <h2 className="dialog-title">{step === "done" ? "This device is verified" : "Confirm it's you"}</h2>
-      </header>
-      {step === "choose" && (
-        <>
-          <p className="security-lead">
-            Confirm that this new login is yours, to read your encrypted messages here and show others that it can be trusted.
-          </p>
-          <div className="choice-list">
-            <Choice
-              icon="device"
-              title="Use another device"
-              detail="Compare emoji or scan a code with a device where you are already signed in."
-              busy={otherDevice.busy}
-              onClick={() => void otherDevice.submit()}
-              autoFocus
-            />
-            {hasSsss && (
+      <div ref={box} tabIndex={-1} className="security-step">
+        <header className="security-head">
+          <span className={step === "done" ? "security-hero ok" : "security-hero"}>
+            <Icon name={step === "done" ? "shieldCheck" : "shield"} size={36} />
+          </span>
+          <h2 className="dialog-title">{step === "done" ? "This device is verified" : "Confirm it's you"}</h2>
+        </header>
+        {step === "choose" && (
+          <>
+            <p className="security-lead">
+              Confirm that this new login is yours, to read your encrypted messages here and show others that it can be trusted.
+            </p>
+            <div className="choice-list">
               <Choice
-                icon="key"
-                title="Use your recovery key"
-                detail="Enter the recovery key or passphrase you saved when you set up recovery."
-                onClick={() => setStep("key")}
+                icon="device"
+                title="Use another device"
+                detail="Compare emoji or scan a code with a device where you are already signed in."
+                busy={otherDevice.busy}
+                onClick={() => void otherDevice.submit()}
+                autoFocus
               />
-            )}
-          </div>
-          <FormError error={otherDevice.error} />
-          <div className="dialog-actions spread">
-            <button className="btn ghost small" onClick={() => openSecurityDialog({ kind: "recovery", mode: "reset" })}>
-              Can't confirm? Reset your identity
-            </button>
-            <button className="btn" onClick={skip}>
-              Skip for now
-            </button>
-          </div>
-        </>
-      )}
-      {step === "key" && (
-        <RecoveryKeyForm
-          submitLabel="Confirm"
-          onBack={() => setStep("choose")}
-          onSubmit={async (key) => {
-            await security.verify(key);
-            setStep("done");
-          }}
-        />
-      )}
-      {step === "done" && (
-        <>
-          <p className="security-lead">
-            Your older messages will appear as their keys arrive from your key backup; this can take a moment in a big account.
-          </p>
-          <div className="dialog-actions">
-            <button className="btn primary" onClick={closeSecurityDialog} data-autofocus>
-              Done
-            </button>
-          </div>
-        </>
-      )}
+              {hasSsss && (
+                <Choice
+                  icon="key"
+                  title="Use your recovery key"
+                  detail="Enter the recovery key or passphrase you saved when you set up recovery."
+                  onClick={() => setStep("key")}
+                />
+              )}
+            </div>
+            <FormError error={otherDevice.error} />
+            <div className="dialog-actions spread">
+              <button className="btn ghost small" onClick={() => openSecurityDialog({ kind: "recovery", mode: "reset" })}>
+                Can't confirm? Reset your identity
+              </button>
+              <button className="btn" onClick={skip}>
+                Skip for now
+              </button>
+            </div>
+          </>
+        )}
+        {step === "key" && (
+          <RecoveryKeyForm
+            submitLabel="Confirm"
+            onBack={() => setStep("choose")}
+            onSubmit={async (key) => {
+              await security.verify(key);
+              setStep("done");
+            }}
+          />
+        )}
+        {step === "done" && (
+          <DoneStep text="Your older messages will appear as their keys arrive from your key backup; this can take a moment in a big account." />
+        )}
+      </div>
     </Dialog>
   );
 }

@@ -1,144 +1,120 @@
-import { useState, type FormEvent } from "react";
+import { useState, type ReactNode } from "react";
 import { useServices } from "../../state/context";
-import { securityErrorText } from "../../state/securityErrors";
 import { Field } from "../Field";
 import { FormError } from "../FormError";
-import { Icon } from "../Icon";
+import { Icon, type IconName } from "../Icon";
 import { downloadText } from "./download";
+import { useAction } from "./useAction";
 
 const EXPORT_FILE = "trellis-keys.txt";
 
-/** A form behind a button: the button opens it, Cancel folds it back. */
-function Unfolding(props: { label: string; open: boolean; setOpen(open: boolean): void; children: React.ReactNode }) {
-  if (!props.open) {
+/**
+ * A form behind a button: the button unfolds it, Cancel folds it back, and
+ * a success folds it with what happened said under the button.
+ */
+function TransferForm(props: {
+  label: string;
+  submitLabel: string;
+  busyLabel: string;
+  icon: IconName;
+  ready: boolean;
+  /** Does the work; answers the sentence to show. */
+  onSubmit(): Promise<string>;
+  children: ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
+  const outcome = done && (
+    <p className="muted small" role="status">
+      {done}
+    </p>
+  );
+  if (!open) {
     return (
-      <button className="btn" onClick={() => props.setOpen(true)}>
-        {props.label}
-      </button>
+      <>
+        <button className="btn" onClick={() => setOpen(true)}>
+          {props.label}
+        </button>
+        {outcome}
+      </>
     );
   }
-  return <div className="key-transfer">{props.children}</div>;
+  return (
+    <form
+      className="key-transfer stack"
+      aria-label={props.label.replace("…", "")}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (busy || !props.ready) return;
+        void run(async () => {
+          setDone(await props.onSubmit());
+          setOpen(false);
+        });
+      }}
+    >
+      {props.children}
+      <FormError error={error} />
+      <div className="row-actions">
+        <button type="button" className="btn" onClick={() => setOpen(false)} disabled={busy}>
+          Cancel
+        </button>
+        <button type="submit" className="btn primary" disabled={busy || !props.ready}>
+          <Icon name={props.icon} size={16} /> {busy ? props.busyLabel : props.submitLabel}
+        </button>
+      </div>
+    </form>
+  );
 }
 
 /** Export: a passphrase typed twice, then the locked file is saved. */
 export function KeyExport() {
   const { security } = useServices();
-  const [open, setOpen] = useState(false);
   const [passphrase, setPassphrase] = useState("");
   const [again, setAgain] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (busy) return;
-    if (passphrase !== again) {
-      setError("The two passphrases are not the same.");
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      downloadText(EXPORT_FILE, await security.exportKeys(passphrase));
-      setDone(`Saved ${EXPORT_FILE} to your downloads.`);
-      setPassphrase("");
-      setAgain("");
-      setOpen(false);
-    } catch (err) {
-      setError(securityErrorText(err instanceof Error ? err.message : String(err)));
-    } finally {
-      setBusy(false);
-    }
+  const exportKeys = async () => {
+    if (passphrase !== again) throw new Error("The two passphrases are not the same.");
+    downloadText(EXPORT_FILE, await security.exportKeys(passphrase));
+    setPassphrase("");
+    setAgain("");
+    return `Saved ${EXPORT_FILE} to your downloads.`;
   };
   return (
-    <>
-      <Unfolding label="Export keys…" open={open} setOpen={setOpen}>
-        <form className="stack" onSubmit={submit} aria-label="Export keys">
-          <Field
-            label="Passphrase for the file"
-            type="password"
-            value={passphrase}
-            onChange={setPassphrase}
-            autoComplete="new-password"
-            hint="Anyone with the file and this passphrase can read your messages: make it long."
-            autoFocus
-          />
-          <Field label="The passphrase again" type="password" value={again} onChange={setAgain} autoComplete="new-password" />
-          <FormError error={error} />
-          <div className="row-actions">
-            <button type="button" className="btn" onClick={() => setOpen(false)} disabled={busy}>
-              Cancel
-            </button>
-            <button type="submit" className="btn primary" disabled={busy || !passphrase || !again}>
-              <Icon name="download" size={16} /> {busy ? "Exporting…" : "Export"}
-            </button>
-          </div>
-        </form>
-      </Unfolding>
-      {done && (
-        <p className="muted small" role="status">
-          {done}
-        </p>
-      )}
-    </>
+    <TransferForm label="Export keys…" submitLabel="Export" busyLabel="Exporting…" icon="download" ready={Boolean(passphrase && again)} onSubmit={exportKeys}>
+      <Field
+        label="Passphrase for the file"
+        type="password"
+        value={passphrase}
+        onChange={setPassphrase}
+        autoComplete="new-password"
+        hint="Anyone with the file and this passphrase can read your messages: make it long."
+        autoFocus
+      />
+      <Field label="The passphrase again" type="password" value={again} onChange={setAgain} autoComplete="new-password" />
+    </TransferForm>
   );
 }
 
 /** Import: a key file and its passphrase; says how many keys were new. */
 export function KeyImport() {
   const { security } = useServices();
-  const [open, setOpen] = useState(false);
   const [file, setFile] = useState<File | null>(null);
   const [passphrase, setPassphrase] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (busy || !file) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const { imported, total } = await security.importKeys(await file.text(), passphrase);
-      setDone(
-        total === 0
-          ? "The file holds no keys."
-          : `Imported ${imported} of ${total} keys${imported < total ? " (this device had the others already)" : ""}.`,
-      );
-      setPassphrase("");
-      setFile(null);
-      setOpen(false);
-    } catch (err) {
-      setError(securityErrorText(err instanceof Error ? err.message : String(err)));
-    } finally {
-      setBusy(false);
-    }
+  const importKeys = async () => {
+    if (!file) return "";
+    const { imported, total } = await security.importKeys(await file.text(), passphrase);
+    setPassphrase("");
+    setFile(null);
+    if (total === 0) return "The file holds no keys.";
+    return `Imported ${imported} of ${total} keys${imported < total ? " (this device had the others already)" : ""}.`;
   };
   return (
-    <>
-      <Unfolding label="Import keys…" open={open} setOpen={setOpen}>
-        <form className="stack" onSubmit={submit} aria-label="Import keys">
-          <label className="field">
-            <span>Key file</span>
-            <input type="file" accept=".txt,text/plain" onChange={(e) => setFile(e.target.files?.[0] ?? null)} required autoFocus />
-          </label>
-          <Field label="Its passphrase" type="password" value={passphrase} onChange={setPassphrase} autoComplete="off" />
-          <FormError error={error} />
-          <div className="row-actions">
-            <button type="button" className="btn" onClick={() => setOpen(false)} disabled={busy}>
-              Cancel
-            </button>
-            <button type="submit" className="btn primary" disabled={busy || !file || !passphrase}>
-              <Icon name="upload" size={16} /> {busy ? "Importing…" : "Import"}
-            </button>
-          </div>
-        </form>
-      </Unfolding>
-      {done && (
-        <p className="muted small" role="status">
-          {done}
-        </p>
-      )}
-    </>
+    <TransferForm label="Import keys…" submitLabel="Import" busyLabel="Importing…" icon="upload" ready={Boolean(file && passphrase)} onSubmit={importKeys}>
+      <label className="field">
+        <span>Key file</span>
+        <input type="file" accept=".txt,text/plain" onChange={(e) => setFile(e.target.files?.[0] ?? null)} required autoFocus />
+      </label>
+      <Field label="Its passphrase" type="password" value={passphrase} onChange={setPassphrase} autoComplete="off" />
+    </TransferForm>
   );
 }

@@ -1,13 +1,16 @@
 import { useState } from "react";
 import type { ClientState } from "../../rpc/types";
 import { useServices } from "../../state/context";
-import { needsAccountPassword, securityErrorText } from "../../state/securityErrors";
+import { needsAccountPassword } from "../../state/securityErrors";
 import { Dialog } from "../Dialog";
 import { Field } from "../Field";
 import { FormError } from "../FormError";
 import { Icon } from "../Icon";
+import { DoneStep } from "./DoneStep";
 import { closeSecurityDialog } from "./openDialogs";
 import { RecoveryKeyBlock } from "./RecoveryKeyBlock";
+import { useAction } from "./useAction";
+import { useStepFocus } from "./useStepFocus";
 
 export type RecoveryMode = "setup" | "change" | "reset";
 
@@ -51,25 +54,17 @@ export function RecoveryDialog({ mode, cs }: { mode: RecoveryMode; cs: ClientSta
   const v = cs.verification_state;
   const keepIdentity = mode === "change" || (mode === "setup" && v.has_cross_signing && v.is_verified);
   const [step, setStep] = useState<Step>("intro");
+  const box = useStepFocus<HTMLDivElement>(step);
   const [key, setKey] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      // The first refusal for want of a password asks for it, without an error yet.
-      if (!keepIdentity && step !== "password" && needsAccountPassword(message)) setStep("password");
-      else setError(securityErrorText(message));
-    } finally {
-      setBusy(false);
-    }
+  // The first refusal for want of a password asks for it, without an error yet.
+  const wantsPassword = (message: string) => {
+    if (keepIdentity || step === "password" || !needsAccountPassword(message)) return false;
+    setStep("password");
+    return true;
   };
   const generate = () =>
     run(async () => {
@@ -82,87 +77,80 @@ export function RecoveryDialog({ mode, cs }: { mode: RecoveryMode; cs: ClientSta
       if (keepIdentity) await security.changeRecoveryKey(key);
       else await security.resetEncryption(key, step === "password" ? password : undefined);
       setStep("done");
-    });
+    }, wantsPassword);
 
   const spinner = <span className="spinner small" aria-hidden="true" />;
   return (
     <Dialog label={words.title} onClose={() => !busy && closeSecurityDialog()} className="security-dialog">
-      <header className="security-head">
-        <span className={`security-hero${step === "done" ? " ok" : mode === "reset" ? " warn" : ""}`}>
-          <Icon name={step === "done" ? "shieldCheck" : mode === "reset" ? "shieldAlert" : "key"} size={36} />
-        </span>
-        <h2 className="dialog-title">{step === "done" ? "Done" : words.title}</h2>
-      </header>
-      {step === "intro" && (
-        <>
-          <p className={mode === "reset" ? "security-lead warn-box" : "security-lead"}>{words.intro}</p>
-          <FormError error={error} />
-          <div className="dialog-actions">
-            <button className="btn" onClick={closeSecurityDialog} disabled={busy}>
-              Cancel
-            </button>
-            <button className={mode === "reset" ? "btn danger" : "btn primary"} onClick={generate} disabled={busy} data-autofocus={mode !== "reset" || undefined}>
-              {busy && spinner} {words.start}
-            </button>
-          </div>
-        </>
-      )}
-      {step === "key" && key && (
-        <form
-          className="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (saved && !busy) void commit();
-          }}
-        >
-          <p className="security-lead">This is your recovery key. It is shown only now: copy it or download it, and keep it somewhere safe.</p>
-          <RecoveryKeyBlock recoveryKey={key} userId={cs.user_id ?? ""} />
-          <label className="toggle">
-            <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} disabled={busy} />
-            <span>I have saved my recovery key somewhere safe</span>
-          </label>
-          <FormError error={error} />
-          <div className="dialog-actions">
-            <button type="button" className="btn" onClick={closeSecurityDialog} disabled={busy}>
-              Cancel
-            </button>
-            <button type="submit" className={mode === "reset" ? "btn danger" : "btn primary"} disabled={!saved || busy}>
-              {busy ? <>{spinner} Working… this can take a moment</> : words.commit}
-            </button>
-          </div>
-        </form>
-      )}
-      {step === "password" && (
-        <form
-          className="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (password && !busy) void commit();
-          }}
-        >
-          <p className="security-lead">Your homeserver wants your account password to confirm this change.</p>
-          <Field label="Account password" type="password" value={password} onChange={setPassword} autoComplete="current-password" autoFocus />
-          <FormError error={error} />
-          <div className="dialog-actions">
-            <button type="button" className="btn" onClick={closeSecurityDialog} disabled={busy}>
-              Cancel
-            </button>
-            <button type="submit" className={mode === "reset" ? "btn danger" : "btn primary"} disabled={!password || busy}>
-              {busy ? <>{spinner} Working…</> : words.commit}
-            </button>
-          </div>
-        </form>
-      )}
-      {step === "done" && (
-        <>
-          <p className="security-lead">{words.done}</p>
-          <div className="dialog-actions">
-            <button className="btn primary" onClick={closeSecurityDialog} data-autofocus>
-              Done
-            </button>
-          </div>
-        </>
-      )}
+      <div ref={box} tabIndex={-1} className="security-step">
+        <header className="security-head">
+          <span className={`security-hero${step === "done" ? " ok" : mode === "reset" ? " warn" : ""}`}>
+            <Icon name={step === "done" ? "shieldCheck" : mode === "reset" ? "shieldAlert" : "key"} size={36} />
+          </span>
+          <h2 className="dialog-title">{step === "done" ? "Done" : words.title}</h2>
+        </header>
+        {step === "intro" && (
+          <>
+            <p className={mode === "reset" ? "security-lead warn-box" : "security-lead"}>{words.intro}</p>
+            <FormError error={error} />
+            <div className="dialog-actions">
+              <button className="btn" onClick={closeSecurityDialog} disabled={busy}>
+                Cancel
+              </button>
+              <button className={mode === "reset" ? "btn danger" : "btn primary"} onClick={generate} disabled={busy} data-autofocus={mode !== "reset" || undefined}>
+                {busy && spinner} {words.start}
+              </button>
+            </div>
+          </>
+        )}
+        {step === "key" && key && (
+          <form
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (saved && !busy) void commit();
+            }}
+          >
+            <p className="security-lead">This is your recovery key. It is shown only now: copy it or download it, and keep it somewhere safe.</p>
+            <RecoveryKeyBlock recoveryKey={key} userId={cs.user_id ?? ""} />
+            <label className="toggle">
+              <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} disabled={busy} />
+              <span>I have saved my recovery key somewhere safe</span>
+            </label>
+            <FormError error={error} />
+            <div className="dialog-actions">
+              <button type="button" className="btn" onClick={closeSecurityDialog} disabled={busy}>
+                Cancel
+              </button>
+              <button type="submit" className={mode === "reset" ? "btn danger" : "btn primary"} disabled={!saved || busy}>
+                {busy ? <>{spinner} Working… this can take a moment</> : words.commit}
+              </button>
+            </div>
+          </form>
+        )}
+        {step === "password" && (
+          <form
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (password && !busy) void commit();
+            }}
+          >
+            <p className="security-lead">Your homeserver wants your account password to confirm this change.</p>
+            <Field label="Account password" type="password" value={password} onChange={setPassword} autoComplete="current-password" autoFocus />
+            <FormError error={error} />
+            <div className="dialog-actions">
+              <button type="button" className="btn" onClick={closeSecurityDialog} disabled={busy}>
+                Cancel
+              </button>
+              <button type="submit" className={mode === "reset" ? "btn danger" : "btn primary"} disabled={!password || busy}>
+                {busy ? <>{spinner} Working…</> : words.commit}
+              </button>
+            </div>
+          </form>
+        )}
+        {step === "done" && <DoneStep text={words.done} />}
+      </div>
     </Dialog>
   );
 }

@@ -1,9 +1,9 @@
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { useServices, useStore } from "../../state/context";
-import { securityErrorText } from "../../state/securityErrors";
 import { deviceTrust, userTrust } from "../../state/trustWords";
 import { FormError } from "../FormError";
 import { TrustBadge } from "./TrustBadge";
+import { useAction } from "./useAction";
 import { useUserTrust } from "./useTrust";
 
 /**
@@ -15,25 +15,13 @@ export function UserTrust({ userId, name }: { userId: string; name: string }) {
   const { security } = useServices();
   const own = useStore().ownUserId === userId;
   const info = useUserTrust(userId);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   // Someone whose devices the backend does not follow yet: fetch them once.
   const untracked = info?.devices_tracked === false;
   useEffect(() => {
     if (untracked) security.trackUser(userId).catch(() => {});
   }, [untracked, security, userId]);
 
-  const run = (work: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    work().then(
-      () => setBusy(false),
-      (e: unknown) => {
-        setError(securityErrorText(e instanceof Error ? e.message : String(e)));
-        setBusy(false);
-      },
-    );
-  };
   if (!info) {
     return (
       <p className="muted small" role="status">
@@ -53,18 +41,18 @@ export function UserTrust({ userId, name }: { userId: string; name: string }) {
       )}
       <div className="stack">
         {canVerify && (
-          <button className="btn primary" onClick={() => run(() => security.requestVerification(userId))} disabled={busy}>
+          <button className="btn primary" onClick={() => void run(() => security.requestVerification(userId))} disabled={busy}>
             {info.identity_changed ? "Verify again" : `Verify ${name}`}
           </button>
         )}
         {info.identity_changed && (
-          <button className="btn" onClick={() => run(() => security.acceptIdentity(userId))} disabled={busy}>
+          <button className="btn" onClick={() => void run(() => security.acceptIdentity(userId))} disabled={busy}>
             Accept the new identity
           </button>
         )}
       </div>
       <FormError error={error} />
-      <h4 className="user-trust-heading">{own ? "Your devices" : "Devices"}</h4>
+      <h4 className="section-label">{own ? "Your devices" : "Devices"}</h4>
       {info.devices.length === 0 ? (
         <p className="muted small">{info.devices_tracked ? "No devices with encryption." : "Looking up devices…"}</p>
       ) : (

@@ -1,7 +1,6 @@
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { VerificationInfo } from "../../rpc/types";
 import { useServices, useStore } from "../../state/context";
-import { securityErrorText } from "../../state/securityErrors";
 import { canCompareEmoji, canScanOurQr, cancelText, isFinal } from "../../state/verification";
 import { Dialog } from "../Dialog";
 import { FormError } from "../FormError";
@@ -9,6 +8,8 @@ import { Icon } from "../Icon";
 import { openSecurityDialog } from "./openDialogs";
 import { QrCodeImage } from "./QrCodeImage";
 import { SasCompare } from "./SasCompare";
+import { useAction } from "./useAction";
+import { useStepFocus } from "./useStepFocus";
 
 /** The other side, as a sentence names it: "your device “Phone”", "Bob". */
 export function otherParty(info: VerificationInfo, knownNames: Map<string, string>): string {
@@ -19,24 +20,6 @@ export function otherParty(info: VerificationInfo, knownNames: Map<string, strin
   return knownNames.get(info.user_id) ?? info.user_id;
 }
 
-/** Runs one of the flow's commands at a time, with its failure in words. */
-function useFlowAction() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    work().then(
-      () => setBusy(false),
-      (err: unknown) => {
-        setError(securityErrorText(err instanceof Error ? err.message : String(err)));
-        setBusy(false);
-      },
-    );
-  };
-  return { busy, error, run };
-}
-
 /**
  * One verification, as its `verification` events move it along (docs/rpc.md):
  * waiting, choosing emoji or a QR code, comparing, confirming, and its end.
@@ -45,18 +28,11 @@ function useFlowAction() {
 export function VerificationDialog({ info }: { info: VerificationInfo }) {
   const { security } = useServices();
   const store = useStore();
-  const act = useFlowAction();
-  const box = useRef<HTMLDivElement>(null);
-  // Each step replaces the buttons: focus goes to the step's default, or to
-  // the step itself (so it is read out), never to the page behind.
-  useEffect(() => {
-    const el = box.current;
-    if (!el || el.contains(document.activeElement)) return;
-    (el.querySelector<HTMLElement>("[data-autofocus]") ?? el).focus();
-  }, [info.state]);
+  const act = useAction();
+  const box = useStepFocus<HTMLDivElement>(info.state);
   const other = otherParty(info, store.knownNames);
   const final = isFinal(info.state);
-  const cancel = () => act.run(() => security.cancel(info));
+  const cancel = () => void act.run(() => security.cancel(info));
   const close = () => (final ? security.dismiss(info) : cancel());
   const title = info.self_verification ? "Verify this device" : `Verify ${other}`;
 
@@ -86,12 +62,12 @@ export function VerificationDialog({ info }: { info: VerificationInfo }) {
         <>
           {cancelButton}
           {canScanOurQr(info) && (
-            <button className="btn" onClick={() => act.run(() => security.showQr(info))} disabled={act.busy}>
+            <button className="btn" onClick={() => void act.run(() => security.showQr(info))} disabled={act.busy}>
               Show a QR code
             </button>
           )}
           {canCompareEmoji(info) && (
-            <button className="btn primary" onClick={() => act.run(() => security.startEmoji(info))} disabled={act.busy} data-autofocus>
+            <button className="btn primary" onClick={() => void act.run(() => security.startEmoji(info))} disabled={act.busy} data-autofocus>
               Compare emoji
             </button>
           )}
@@ -111,10 +87,10 @@ export function VerificationDialog({ info }: { info: VerificationInfo }) {
       );
       actions = (
         <>
-          <button className="btn danger" onClick={() => act.run(() => security.mismatch(info))} disabled={act.busy}>
+          <button className="btn danger" onClick={() => void act.run(() => security.mismatch(info))} disabled={act.busy}>
             They don't match
           </button>
-          <button className="btn primary" onClick={() => act.run(() => security.confirm(info))} disabled={act.busy}>
+          <button className="btn primary" onClick={() => void act.run(() => security.confirm(info))} disabled={act.busy}>
             They match
           </button>
         </>
@@ -135,7 +111,7 @@ export function VerificationDialog({ info }: { info: VerificationInfo }) {
         <>
           {cancelButton}
           {canCompareEmoji(info) && (
-            <button className="btn" onClick={() => act.run(() => security.startEmoji(info))} disabled={act.busy}>
+            <button className="btn" onClick={() => void act.run(() => security.startEmoji(info))} disabled={act.busy}>
               Can't scan? Compare emoji
             </button>
           )}
@@ -155,7 +131,7 @@ export function VerificationDialog({ info }: { info: VerificationInfo }) {
           <button className="btn danger" onClick={cancel} disabled={act.busy}>
             No
           </button>
-          <button className="btn primary" onClick={() => act.run(() => security.confirm(info))} disabled={act.busy} data-autofocus>
+          <button className="btn primary" onClick={() => void act.run(() => security.confirm(info))} disabled={act.busy} data-autofocus>
             Yes
           </button>
         </>
