@@ -5,12 +5,14 @@ import { RpcClient } from "./rpc/client";
 import { insideTauri, TauriTransport } from "./rpc/tauri";
 import { WebSocketTransport } from "./rpc/websocket";
 import { Actions } from "./state/actions";
+import { Security } from "./state/security";
 import { ServicesContext } from "./state/context";
 import { Store } from "./state/store";
 import { notifyFromSync } from "./notify";
 import type { SyncComplete } from "./rpc/types";
 import { applyTheme, getSettings, loadShellSettings } from "./settings";
 import "./app.css";
+import "./components/security/security.css";
 
 applyTheme(getSettings().theme);
 
@@ -23,7 +25,7 @@ client.onEvent((command, data) => {
   if (command === "sync_complete") notifyFromSync(store, data as SyncComplete);
 });
 void loadShellSettings();
-const services = { client, store, actions: new Actions(client, store) };
+const services = { client, store, actions: new Actions(client, store), security: new Security(client, store) };
 client.start();
 
 const root = document.getElementById("root");

@@ -11,6 +11,8 @@ import { confirmAction } from "./Confirm";
 import { EmojiPicker } from "./EmojiPicker";
 import { MessageBody } from "./MessageBody";
 import { Icon } from "./Icon";
+import { DeviceShield } from "./security/DeviceShield";
+import { SenderShield } from "./security/SenderShield";
 
 export interface TileActions {
   reply(ev: Event): void;
@@ -104,6 +106,7 @@ function Message(props: {
             <span className="msg-sender" style={{ "--avatar-hue": userHue(ev.sender) } as CSSProperties}>
               {name}
             </span>
+            {room.meta.encryption_event && !own && <SenderShield userId={ev.sender} name={name} />}
             <time className="muted small" dateTime={new Date(ev.timestamp).toISOString()}>
               {timeOf(ev.timestamp)}
             </time>
@@ -114,6 +117,7 @@ function Message(props: {
           {emote && !removed && <span className="emote-name">* {name} </span>}
           <MessageBody event={ev} edit={edit} onPill={onPill} />
           {edit && !removed && <span className="muted small edited">(edited)</span>}
+          {!removed && <DeviceShield event={ev} />}
         </div>
         {!removed && ev.reactions && <Reactions room={room} ev={ev} onToggle={react} />}
         <SendState ev={ev} pending={props.pending} own={own} onError={actions.error} />

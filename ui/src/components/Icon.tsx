@@ -20,6 +20,15 @@ const PATHS = {
   image: "M4 5h16v14H4zM4 16l5-5 4 4 2-2 5 5M15.5 9.5h.01",
   audio: "M9 18V6l11-2v12M9 18a3 3 0 1 1-6 0 3 3 0 0 1 6 0Zm11-2a3 3 0 1 1-6 0 3 3 0 0 1 6 0Z",
   video: "M4 6h11v12H4zM15 10l5-3v10l-5-3",
+  shield: "M12 3 5 6v5.5c0 4.2 2.9 8 7 9.5 4.1-1.5 7-5.3 7-9.5V6Z",
+  shieldCheck: "M12 3 5 6v5.5c0 4.2 2.9 8 7 9.5 4.1-1.5 7-5.3 7-9.5V6ZM9 12l2 2 4-4.5",
+  shieldAlert: "M12 3 5 6v5.5c0 4.2 2.9 8 7 9.5 4.1-1.5 7-5.3 7-9.5V6ZM12 8v4.5M12 16h.01",
+  key: "M7.5 20a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9Zm3.2-7.7L20 3m-3 3 2.5 2.5M14.5 8.5 17 11",
+  copy: "M9 9h11v11H9zM5 15H4V4h11v1",
+  download: "M12 4v11M7 10l5 5 5-5M5 20h14",
+  upload: "M12 15V4M7 9l5-5 5 5M5 20h14",
+  check: "M5 12.5 10 17l9-10",
+  device: "M4 5h16v11H4zM2 19h20",
 } as const;
 
 export type IconName = keyof typeof PATHS;

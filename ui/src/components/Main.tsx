@@ -11,6 +11,7 @@ import { NewRoomDialog } from "./NewRoomDialog";
 import { QuickSwitcher } from "./QuickSwitcher";
 import { RoomList } from "./RoomList";
 import { RoomView } from "./RoomView";
+import { SecurityHost } from "./security/SecurityHost";
 import { SettingsDialog } from "./SettingsDialog";
 import { SpacesBar } from "./SpacesBar";
 
@@ -157,6 +158,7 @@ export function Main() {
           }}
         />
       )}
+      <SecurityHost />
       <ConfirmHost />
     </div>
   );

@@ -151,9 +151,10 @@ export const MessageBody = memo(function MessageBody(props: {
   const ev = props.event;
   if (ev.redacted_by) return <p className="body removed">Message deleted</p>;
   if (ev.decryption_error || eventType(ev) === "m.room.encrypted") {
+    // The backend says why in words; the text replaces this when the key arrives (events_decrypted).
     return (
-      <p className="body removed" title={ev.decryption_error}>
-        Unable to decrypt this message{ev.decryption_error ? "" : " yet"}.
+      <p className="body removed undecryptable">
+        <Icon name="lock" size={14} /> {ev.decryption_error ?? "Waiting for the key to decrypt this message…"}
       </p>
     );
   }

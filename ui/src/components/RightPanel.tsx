@@ -1,17 +1,19 @@
 import { useState } from "react";
 import { useServices, useStore } from "../state/context";
 import { isRoomMuted } from "../state/pushRules";
-import { memberList, roomName } from "../state/members";
+import { memberList, roomName, type Member } from "../state/members";
 import type { RoomState } from "../state/room";
 import { Avatar } from "./Avatar";
 import { confirmAction } from "./Confirm";
 import { FormError } from "./FormError";
 import { useSubmit } from "./useSubmit";
 import { Icon } from "./Icon";
+import { UserTrust } from "./security/UserTrust";
 
 /** Members (by power, then name) and the room's details, with leave and mute. */
 export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownUserId: string | undefined; onClose(): void }) {
   const [tab, setTab] = useState<"members" | "info">("members");
+  const [selected, setSelected] = useState<Member | null>(null);
   const members = memberList(room);
   return (
     <aside className="right-panel" aria-label="Room details">
@@ -28,13 +30,16 @@ export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownU
           <Icon name="close" size={16} />
         </button>
       </header>
-      {tab === "members" ? (
+      {tab === "members" && selected ? (
+        <MemberDetails member={selected} own={selected.userId === ownUserId} onBack={() => setSelected(null)} />
+      ) : tab === "members" ? (
         <>
           <InviteBox roomId={room.meta.room_id} />
           <ul className="member-list">
             {members.length === 0 && <li className="muted">Loading members…</li>}
             {members.map((m) => (
-              <li key={m.userId} className="member">
+              <li key={m.userId}>
+                <button className="member" onClick={() => setSelected(m)} aria-label={`${m.name}, ${m.userId}`}>
                 <Avatar id={m.userId} name={m.name} mxc={m.avatar} size={32} />
                 <span className="member-text">
                   <span className="member-name">
@@ -50,6 +55,7 @@ export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownU
                 ) : m.membership === "invite" ? (
                   <span className="role muted">Invited</span>
                 ) : null}
+                </button>
               </li>
             ))}
           </ul>
@@ -58,6 +64,26 @@ export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownU
         <RoomInfo room={room} />
       )}
     </aside>
+  );
+}
+
+/** One member: who they are, and their devices and trust (with Verify). */
+function MemberDetails({ member, own, onBack }: { member: Member; own: boolean; onBack(): void }) {
+  return (
+    <div className="member-details">
+      <button className="btn ghost small" onClick={onBack} autoFocus>
+        <Icon name="back" size={16} /> Members
+      </button>
+      <div className="room-info-hero">
+        <Avatar id={member.userId} name={member.name} mxc={member.avatar} size={72} />
+        <h3>
+          {member.name}
+          {own && <span className="muted"> (you)</span>}
+        </h3>
+        <p className="muted small mono">{member.userId}</p>
+      </div>
+      <UserTrust userId={member.userId} name={member.name} />
+    </div>
   );
 }
 

@@ -7,6 +7,7 @@ import { sortedInvites, sortedRooms } from "../state/roomList";
 import { previewText } from "../state/preview";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
+import { SecurityNotice } from "./security/SecurityNotice";
 import { VirtualList } from "./VirtualList";
 import { UnreadBadge } from "./UnreadBadge";
 
@@ -101,6 +102,7 @@ export function RoomList(props: {
           )}
         />
       )}
+      <SecurityNotice />
     </aside>
   );
 }

@@ -8,6 +8,7 @@ import type { TileActions } from "./EventTile";
 import { RightPanel } from "./RightPanel";
 import { Timeline } from "./Timeline";
 import { Icon } from "./Icon";
+import { IdentityChangeNotice, RoomShield } from "./security/RoomShield";
 
 /** The open room: header, timeline, composer, and the side panel when asked for. */
 export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string): void; onBack(): void }) {
@@ -69,11 +70,7 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
               members !== undefined && <p className="room-topic">{members} members</p>
             )}
           </div>
-          {room.meta.encryption_event && (
-            <span className="enc-badge" title="Messages here are end-to-end encrypted">
-              <Icon name="lock" size={16} /> Encrypted
-            </span>
-          )}
+          <RoomShield meta={room.meta} />
           <button
             className={panel ? "btn ghost active" : "btn ghost"}
             onClick={() => setPanel((p) => !p)}
@@ -92,6 +89,7 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
           </div>
         )}
         <Timeline room={room} actions={actions} />
+        <IdentityChangeNotice meta={room.meta} />
         <Composer key={roomId} room={room} mode={mode} setMode={setMode} onError={showError} />
       </section>
       {panel && <RightPanel room={room} ownUserId={store.ownUserId} onClose={() => setPanel(false)} />}

@@ -8,6 +8,9 @@ import { FormError } from "./FormError";
 import { useSubmit } from "./useSubmit";
 import { Dialog } from "./Dialog";
 import { Icon } from "./Icon";
+import { SecurityTab } from "./security/SecurityTab";
+
+export type SettingsTab = "general" | "security";
 
 const THEMES: { value: Theme; label: string }[] = [
   { value: "system", label: "Match system" },
@@ -36,8 +39,32 @@ function DisplayNameField({ current }: { current: string }) {
   );
 }
 
-/** Appearance, notifications, the tray, and the account (with log out). */
-export function SettingsDialog({ onClose }: { onClose(): void }) {
+/** Two tabs: General (appearance, notifications, the tray, the account with log out) and Security. */
+export function SettingsDialog({ onClose, initialTab = "general" }: { onClose(): void; initialTab?: SettingsTab }) {
+  const [tab, setTab] = useState<SettingsTab>(initialTab);
+  return (
+    <Dialog label="Settings" onClose={onClose} className="settings">
+      <header className="dialog-head">
+        <h2>Settings</h2>
+        <button className="btn ghost small" onClick={onClose} aria-label="Close settings">
+          <Icon name="close" size={16} />
+        </button>
+      </header>
+      <div role="tablist" className="tabs settings-tabs">
+        {(["general", "security"] as const).map((t) => (
+          <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? "tab active" : "tab"} onClick={() => setTab(t)}>
+            {t === "general" ? "General" : "Security"}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" aria-label={tab === "general" ? "General" : "Security"}>
+        {tab === "general" ? <GeneralTab onClose={onClose} /> : <SecurityTab />}
+      </div>
+    </Dialog>
+  );
+}
+
+function GeneralTab({ onClose }: { onClose(): void }) {
   const settings = useSettings();
   const store = useStore();
   const { actions } = useServices();
@@ -67,13 +94,7 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
   };
 
   return (
-    <Dialog label="Settings" onClose={onClose} className="settings">
-      <header className="dialog-head">
-        <h2>Settings</h2>
-        <button className="btn ghost small" onClick={onClose} aria-label="Close settings">
-          <Icon name="close" size={16} />
-        </button>
-      </header>
+    <>
       {me?.user_id && (
         <section className="settings-account">
           <Avatar id={me.user_id} name={me.displayname ?? me.user_id} mxc={me.avatar_url} size={48} />
@@ -126,6 +147,6 @@ export function SettingsDialog({ onClose }: { onClose(): void }) {
           {busy ? "Logging out…" : "Log out"}
         </button>
       </div>
-    </Dialog>
+    </>
   );
 }

@@ -3,12 +3,14 @@ import type { RpcClient } from "../rpc/client";
 import type { ConnectionStatus } from "../rpc/transport";
 import type { Actions } from "./actions";
 import type { RoomState } from "./room";
+import type { Security } from "./security";
 import type { Store } from "./store";
 
 export interface AppServices {
   client: RpcClient;
   store: Store;
   actions: Actions;
+  security: Security;
 }
 
 export const ServicesContext = createContext<AppServices | null>(null);

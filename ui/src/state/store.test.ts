@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { appended, loggedIn, ME, room, sync, syncRoom, text } from "../test/fixtures";
+import { previewText } from "./preview";
 import { applyPage } from "./room";
 import { sortedInvites, sortedRooms } from "./roomList";
 import { Store } from "./store";
@@ -279,5 +280,47 @@ describe("names for previews", () => {
     expect(store.knownNames.get("@bob:x")).toBe("Bob");
     store.apply("client_state", { ...store.clientState!, is_logged_in: false });
     expect(store.knownNames.size).toBe(0);
+  });
+});
+
+describe("events_decrypted", () => {
+  const R = "!enc:x";
+  const undecryptable = (rowid: number) =>
+    text(rowid, R, "", {
+      type: "m.room.encrypted",
+      content: { algorithm: "m.megolm.v1.aes-sha2", ciphertext: "…", session_id: "s1" },
+      decryption_error: "The key for this message has not arrived yet.",
+    });
+  const decrypted = (rowid: number, body: string) => {
+    const { decryption_error: _, ...ev } = undecryptable(rowid);
+    return { ...ev, decrypted: { msgtype: "m.text", body }, decrypted_type: "m.room.message" };
+  };
+
+  it("replaces the events in place by rowid, keeping their timeline places", () => {
+    const store = loggedIn();
+    store.applySync(appended(R, [text(1, R, "plain"), undecryptable(2), undecryptable(3)], room(R, { preview_event_rowid: 3 })));
+    const r = store.rooms.get(R)!;
+    const before = r.version;
+    store.apply("events_decrypted", { room_id: R, events: [decrypted(2, "secret two")] });
+    expect(timelineItems(r).flatMap((i) => (i.kind === "event" ? [i.key] : []))).toEqual(["ev-1", "ev-2", "ev-3"]);
+    expect(r.events.get(2)?.decrypted?.body).toBe("secret two");
+    expect(r.events.get(2)?.decryption_error).toBeUndefined();
+    expect(r.events.get(3)?.decryption_error).toMatch(/not arrived/);
+    expect(r.version).toBeGreaterThan(before);
+    expect(r.meta.preview_event_rowid).toBe(3);
+  });
+
+  it("moves the room's preview when the backend names the new preview event", () => {
+    const store = loggedIn();
+    store.applySync(appended(R, [undecryptable(4)], room(R, { preview_event_rowid: 4 })));
+    store.apply("events_decrypted", { room_id: R, preview_event_rowid: 4, events: [decrypted(4, "now readable")] });
+    const r = store.rooms.get(R)!;
+    expect(previewText(r, ME, store.knownNames)).toBe("alice: now readable");
+  });
+
+  it("ignores a room we do not hold", () => {
+    const store = loggedIn();
+    store.apply("events_decrypted", { room_id: "!nope:x", events: [] });
+    expect(store.rooms.size).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import type {
   SyncStatus,
 } from "../rpc/types";
 import { addLocalEcho, applySyncRoom, newRoom, putEvent, type RoomState } from "./room";
+import { VerificationFlows } from "./verification";
 
 /**
  * The client's whole view of the backend, fed by backend events. Plain Maps
@@ -28,6 +29,8 @@ export class Store {
   accountData = new Map<string, AccountData>();
   spaceEdges = new Map<string, SpaceEdge[]>();
   topLevelSpaces: string[] = [];
+  /** Interactive verifications: incoming requests and the flow on screen. */
+  verifications = new VerificationFlows();
   /**
    * Display names seen in any room's member events: the room list names the
    * senders of previews with them before a room's own members are loaded.
@@ -63,6 +66,7 @@ export class Store {
         if (!next.is_logged_in) {
           this.clear();
           this.knownNames.clear();
+          this.verifications.clear();
         }
         break;
       }
@@ -70,8 +74,15 @@ export class Store {
         this.syncStatus = data as SyncStatus;
         if (this.syncStatus.type === "ok") this.awaitingFirstSync = false;
         break;
+      case "run_id":
+        this.verifications.connectStarted();
+        break;
       case "init_complete":
         this.initComplete = true;
+        this.verifications.connectDone();
+        break;
+      case "verification":
+        this.verifications.apply(data as BackendEvents["verification"]);
         break;
       case "typing": {
         const t = data as BackendEvents["typing"];
@@ -88,6 +99,7 @@ export class Store {
         const d = data as BackendEvents["events_decrypted"];
         const room = this.rooms.get(d.room_id);
         if (!room) return;
+        // Each replaces the undecryptable one of the same rowid, where the timeline shows it.
         for (const ev of d.events) putEvent(room, ev, this.ownUserId);
         if (d.preview_event_rowid) room.meta = { ...room.meta, preview_event_rowid: d.preview_event_rowid };
         room.version++;
@@ -125,6 +137,7 @@ export class Store {
       // A fresh connect payload follows; it is complete at its init_complete.
       this.clear();
       this.initComplete = false;
+      this.verifications.payloadIsFresh();
     } else {
       this.awaitingFirstSync = false;
     }
