@@ -171,64 +171,59 @@ def test_a_new_device_reads_history_after_the_recovery_key(make_backend, synapse
     assert by_id[new_device]["trust_state"] == "cross-signed-verified", by_id
 
 
-def test_emoji_verification_between_two_devices(make_backend, synapse, register_user):
-    user = register_user("sas")
+@pytest.fixture
+def two_devices(make_backend, synapse, register_user):
+    """(user, old, new): old set up recovery, new just logged in and is not verified."""
+    user = register_user("pair")
     old = make_backend()
     login(old, synapse, user)
     set_up_recovery(old, user)
     new = make_backend()
     login(new, synapse, user)
     verification_state(new, is_verified=False, has_cross_signing=True)
-    old_device = old.request("get_state")["device_id"]
+    return user, old, new
 
-    old_mark, new_mark = old.mark(), new.mark()
+
+def emoji_shown(user, old, new):
+    """New asks old to verify it, old accepts, new starts emoji. Returns the flow's params, each
+    side's `sas` state, and reached(app, state), which waits for the flow's state on one side."""
+    marks = {id(old): old.mark(), id(new): new.mark()}
     asked = new.request("request_verification", {"user_id": user.user_id}, timeout=60)
     assert asked["we_started"] and asked["self_verification"] and asked["state"] == "requested", asked
     flow = {"user_id": user.user_id, "flow_id": asked["flow_id"]}
-    incoming = old.wait_event("verification", lambda v: v["flow_id"] == asked["flow_id"], timeout=60,
-                              after=old_mark)
-    assert incoming["state"] == "requested" and not incoming["we_started"], incoming
+
+    def reached(app, state):
+        return app.wait_event("verification", lambda v: v["flow_id"] == asked["flow_id"]
+                              and v["state"] == state, timeout=60, after=marks[id(app)])
+    incoming = reached(old, "requested")
+    assert not incoming["we_started"], incoming
     old.request("accept_verification", flow, timeout=60)
-    new.wait_event("verification", lambda v: v["flow_id"] == asked["flow_id"] and v["state"] == "ready",
-                   timeout=60, after=new_mark)
+    reached(new, "ready")
     new.request("start_sas_verification", flow, timeout=60)
-    shown = [app.wait_event("verification", lambda v: v["flow_id"] == asked["flow_id"] and v["state"] == "sas",
-                            timeout=60, after=m) for app, m in ((old, old_mark), (new, new_mark))]
+    return flow, [reached(app, "sas") for app in (old, new)], reached
+
+
+def test_emoji_verification_between_two_devices(two_devices):
+    user, old, new = two_devices
+    mark = new.mark()
+    flow, shown, reached = emoji_shown(user, old, new)
     assert len(shown[0]["emoji"]) == 7 and len(shown[0]["decimals"]) == 3, shown[0]
     assert shown[0]["emoji"] == shown[1]["emoji"] and shown[0]["decimals"] == shown[1]["decimals"]
-    assert shown[1]["device_id"] == old_device
+    assert shown[1]["device_id"] == old.request("get_state")["device_id"]
     for app in (old, new):
         app.request("confirm_verification", flow, timeout=60)
-    for app, m in ((old, old_mark), (new, new_mark)):
-        app.wait_event("verification", lambda v: v["flow_id"] == asked["flow_id"] and v["state"] == "done",
-                       timeout=60, after=m)
-    verification_state(new, is_verified=True, after=new_mark)
+    for app in (old, new):
+        reached(app, "done")
+    verification_state(new, is_verified=True, after=mark)
     assert old.request("get_verifications") == [] and new.request("get_verifications") == []
 
 
-def test_a_cancelled_verification_ends_on_both_sides(make_backend, synapse, register_user):
-    user = register_user("cancel")
-    old = make_backend()
-    login(old, synapse, user)
-    set_up_recovery(old, user)
-    new = make_backend()
-    login(new, synapse, user)
-    verification_state(new, has_cross_signing=True)
-
-    old_mark, new_mark = old.mark(), new.mark()
-    asked = new.request("request_verification", {"user_id": user.user_id}, timeout=60)
-    flow = {"user_id": user.user_id, "flow_id": asked["flow_id"]}
-    old.wait_event("verification", lambda v: v["flow_id"] == asked["flow_id"], timeout=60, after=old_mark)
-    old.request("accept_verification", flow, timeout=60)
-    new.wait_event("verification", lambda v: v["flow_id"] == asked["flow_id"] and v["state"] == "ready",
-                   timeout=60, after=new_mark)
-    new.request("start_sas_verification", flow, timeout=60)
-    old.wait_event("verification", lambda v: v["flow_id"] == asked["flow_id"] and v["state"] == "sas",
-                   timeout=60, after=old_mark)
+def test_a_mismatch_ends_the_verification_on_both_sides(two_devices):
+    user, old, new = two_devices
+    flow, _, reached = emoji_shown(user, old, new)
     mine = old.request("mismatch_verification", flow, timeout=60)
     assert mine["state"] == "cancelled" and mine["cancel"]["by_us"], mine
-    theirs = new.wait_event("verification", lambda v: v["flow_id"] == asked["flow_id"]
-                            and v["state"] == "cancelled", timeout=60, after=new_mark)
+    theirs = reached(new, "cancelled")
     assert theirs["cancel"]["code"] == "m.mismatched_sas" and not theirs["cancel"]["by_us"], theirs
     assert current_state(new)["is_verified"] is False
     with pytest.raises(BackendError) as gone:

@@ -196,3 +196,28 @@ def test_verifying_another_person(register_user, make_peer, make_backend, synaps
                       ["user_trusted"] and i, timeout=60, what=f"{them.user_id} trusted")
     assert info["devices"][0]["trust_state"] == "cross-signed-verified", info
     peer.poll("user_info", lambda u: u["cross_signing_verified"], timeout=60, user_id=me.user_id)
+
+
+def test_a_qr_code_trellis_shows_is_scanned_by_the_other_client(account, make_backend, synapse):
+    user, phone = account
+    app = new_trellis_device(make_backend, synapse, user, phone)
+    mark = app.mark()
+    flow_id = app.request("request_verification", {"user_id": user.user_id}, timeout=60)["flow_id"]
+    flow = {"user_id": user.user_id, "flow_id": flow_id}
+    phone.wait_event("verification_request", lambda e: e["flow_id"] == flow_id)
+    phone.call("accept_verification", flow_id=flow_id)
+    ready = app.wait_event("verification", lambda v: v["flow_id"] == flow_id and v["state"] == "ready",
+                           timeout=60, after=mark)
+    assert "m.qr_code.scan.v1" in ready["methods"], ready
+    shown = app.request("show_verification_qr", flow, timeout=60)
+    assert shown["state"] == "qr_shown" and shown["qr_code"]["size"] ** 2 == len(shown["qr_code"]["modules"])
+    # The phone reads the code as drawn, as its camera would.
+    phone.call("scan_qr_image", flow_id=flow_id, **shown["qr_code"])
+    app.wait_event("verification", lambda v: v["flow_id"] == flow_id and v["state"] == "qr_scanned",
+                   timeout=60, after=mark)
+    app.request("confirm_verification", flow, timeout=60)
+    app.wait_event("verification", lambda v: v["flow_id"] == flow_id and v["state"] == "done", timeout=60,
+                   after=mark)
+    phone.wait_event("verification_done", lambda e: e["flow_id"] == flow_id)
+    verification_state(app, after=mark, is_verified=True)
+    phone_sees_trellis_cross_signed(phone, user, app)

@@ -29,6 +29,8 @@
 //       else in a DM room (room_id, or a DM found or created as js-sdk apps do)
 //   accept_verification, start_sas, confirm_sas, mismatch_sas, cancel_verification {flow_id} → {}
 //   scan_qr {flow_id, data_base64} → {}     the bytes the other side's QR code holds
+//   scan_qr_image {flow_id, size, modules} → {}  the same from a QR code as drawn (size×size
+//       '1'/'0' modules, as Trellis sends them), read by a QR decoder as a camera would
 //   show_qr {flow_id} → {data_base64}       a QR code for the other side; confirm_qr {flow_id} once scanned
 //   logout → {}; stop → {} and exit
 // Events: ready; verification_request {flow_id, user_id, device_id, room_id}; verification_ready
@@ -41,6 +43,8 @@ import { createInterface } from "node:readline";
 import { UserId } from "@matrix-org/matrix-sdk-crypto-wasm";
 import { ClientEvent, EventType, MatrixError, createClient } from "matrix-js-sdk";
 import { CryptoEvent, decodeRecoveryKey, deriveRecoveryKeyFromPassphrase } from "matrix-js-sdk/lib/crypto-api/index.js";
+
+import jsQR from "jsqr";
 
 import { Verifications } from "./verification.mjs";
 
@@ -78,6 +82,29 @@ async function until(check, timeoutMs, what) {
         if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms`);
         await sleep(POLL_MS);
     }
+}
+
+/** The bytes a QR code holds, read from its modules drawn as an image (4 px a module, with the
+ * quiet zone a scanner needs), so what is checked is the code as a person's camera sees it. */
+function readQr(size, modules) {
+    if (modules.length !== size * size) throw new Error(`modules must be ${size}×${size}`);
+    const scale = 4, border = 4, width = (size + 2 * border) * scale;
+    const pixels = new Uint8ClampedArray(width * width * 4).fill(255);
+    for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) {
+            if (modules[y * size + x] !== "1") continue;
+            for (let dy = 0; dy < scale; dy++) {
+                const row = ((y + border) * scale + dy) * width;
+                for (let dx = 0; dx < scale; dx++) {
+                    const at = (row + (x + border) * scale + dx) * 4;
+                    pixels[at] = pixels[at + 1] = pixels[at + 2] = 0;
+                }
+            }
+        }
+    }
+    const code = jsQR(pixels, width, width);
+    if (!code) throw new Error("no QR code could be read from the modules");
+    return Buffer.from(code.binaryData);
 }
 
 // --- the client ----------------------------------------------------------------------------------
@@ -473,6 +500,10 @@ const COMMANDS = {
     cancel_verification: [async (args) => (await verifications.cancel(flow(args)), {})],
     scan_qr: [async (args) => {
         await verifications.scanQr(flow(args), Buffer.from(arg(args, "data_base64", "string"), "base64"));
+        return {};
+    }],
+    scan_qr_image: [async (args) => {
+        await verifications.scanQr(flow(args), readQr(arg(args, "size", "number"), arg(args, "modules", "string")));
         return {};
     }],
     show_qr: [async (args) => ({ data_base64: (await verifications.showQr(flow(args))).toString("base64") })],

@@ -130,15 +130,8 @@ async fn queue(
     };
     index_relations(&mut ev);
     let inner = &backend.inner;
+    wait_until_stored(backend, room).await?;
     let mut tx = inner.store.begin_write().await?;
-    // matrix-sdk knows a room as soon as it is joined or created; our store
-    // once its first sync is stored, which an echo's row refers to.
-    if store::room::get(&mut *tx, room).await?.is_none() {
-        return Err(CoreError::BadRequest(format!(
-            "room {room} has not arrived from the homeserver yet: send again once it is in the \
-             room list"
-        )));
-    }
     let rowid = store::event::insert_local_echo(&mut tx, &ev, &txn_id).await?;
     let echo = store::event::by_rowids(&mut *tx, &[rowid]).await?;
     tx.commit().await?;
@@ -146,6 +139,26 @@ async fn queue(
     echo.into_iter()
         .next()
         .ok_or_else(|| CoreError::Internal("local echo vanished".into()))
+}
+
+/// matrix-sdk knows a room as soon as it is joined or created, our store
+/// once the sync that brings it is stored, and an echo's row refers to our
+/// room row: a send right after create_room or join_room waits for it.
+async fn wait_until_stored(backend: &Backend, room: &str) -> Result<(), CoreError> {
+    const WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+    const STEP: std::time::Duration = std::time::Duration::from_millis(100);
+    let pool = backend.inner.store.pool();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while store::room::get(pool, room).await?.is_none() {
+        if tokio::time::Instant::now() >= deadline {
+            return Err(CoreError::BadRequest(format!(
+                "room {room} has not arrived from the homeserver yet: send again once it is in \
+                 the room list"
+            )));
+        }
+        tokio::time::sleep(STEP).await;
+    }
+    Ok(())
 }
 
 pub async fn resend_event(backend: &Backend, p: ResendEventParams) -> Result<Value, CoreError> {
