@@ -536,7 +536,9 @@ def test_two_trellis_sessions_read_each_other_in_an_encrypted_room(make_backend,
     assert got["decrypted"]["m.relates_to"]["m.in_reply_to"]["event_id"] == sent["event_id"], got
     assert "body" not in server_event(bob, room_id, answer["event_id"])["content"]
 
-    # Both read the conversation in clear when they open the room.
+    # Both read the conversation in clear when they open the room (once bob's
+    # own reply is on his timeline: sync brings it back after the send).
+    decrypted_in_sync(bob_app, room_id, answer["event_id"], after=bob_mark)
     for app in (alice_app, bob_app):
         page = app.request("paginate", {"room_id": room_id, "max_timeline_id": 0, "limit": 20}, timeout=60)
         clear = [clear_text(e) for e in page["events"] if clear_text(e) is not None]
