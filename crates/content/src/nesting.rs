@@ -159,7 +159,10 @@ impl State {
                     self.start_tag(&tag);
                     return TokenSinkResult::Continue;
                 }
-                _ => self.close_implied(name),
+                // At the cap, siblings are dropped too: nothing this deep is
+                // rendered, and the parser's every tag there walks the cap.
+                _ if self.open.len() < PARSE_DEPTH => self.close_implied(name),
+                _ => {}
             }
         }
         let foreign_root = matches!(name, "svg" | "math");
