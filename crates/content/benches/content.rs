@@ -5,6 +5,8 @@
 //! edit_source markdown).
 //! Prints messages per second, best of five passes, by the wall clock and by
 //! this thread's CPU time (less inflated by other work on a shared machine).
+//! Then hostile bodies of 64 KB, nested deep, beside an ordinary one of that
+//! size: milliseconds of `sanitize_html` each.
 //!
 //! cargo bench -p trellis-content --bench content
 
@@ -102,6 +104,35 @@ fn report(what: &str, (wall, cpu): (f64, f64)) {
     );
 }
 
+/// `unit` repeated to 64 KB after `prefix`, then `suffix`.
+fn fill(prefix: &str, unit: &str, suffix: &str) -> String {
+    let units = (64_000 - prefix.len() - suffix.len()) / unit.len();
+    format!("{prefix}{}{suffix}", unit.repeat(units))
+}
+
+fn hostile() {
+    let ordinary = "<p>hello <b>world</b> <a href=\"https://e.org\">link</a></p>";
+    let divs = "<div>".repeat(200);
+    let bodies = [
+        ("ordinary paragraphs", fill("", ordinary, "")),
+        (
+            "unclosed <ul><li> (the fuzzer's find)",
+            fill("", "<ul><li>", "x"),
+        ),
+        ("unclosed <blockquote>", fill("", "<blockquote>", "x")),
+        ("200 <div>, then </p> to the end", fill(&divs, "</p>", "")),
+    ];
+    // Passes of 20 bodies: schedstat's run time moves by scheduler ticks.
+    const RUNS: usize = 20;
+    for (what, body) in bodies {
+        let (wall, cpu) = measure(&vec![body; RUNS], |b| {
+            black_box(sanitize_html(b));
+        });
+        let ms = |secs: f64| secs * 1e3 / RUNS as f64;
+        println!("{what}: {:.1} ms wall, {:.1} ms CPU", ms(wall), ms(cpu));
+    }
+}
+
 fn main() {
     let contents: Vec<String> = (0..MESSAGES).map(message).collect();
     let bodies: Vec<String> = contents
@@ -134,4 +165,5 @@ fn main() {
             black_box(local_content("m.room.message", c, None, true));
         }),
     );
+    hostile();
 }

@@ -11,6 +11,7 @@
 mod check;
 pub mod compose;
 mod escape;
+mod nesting;
 mod pill;
 mod plain;
 mod render;

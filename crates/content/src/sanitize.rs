@@ -9,7 +9,10 @@ use std::{
 
 use ammonia::{Builder, UrlRelative};
 
-use super::tree::{self, Element};
+use super::{
+    nesting,
+    tree::{self, Element},
+};
 
 /// Tags kept from `formatted_body` (the spec's list, `font` and `mx-reply` aside).
 pub const TAGS: &[&str] = &[
@@ -115,7 +118,12 @@ static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
 
 /// Parses and cleans `html` into a tree whose root holds what was kept.
 pub fn clean(html: &str) -> Element {
-    tree::parse(&CLEANER.clean(html).to_string())
+    tree::parse(&ammonia_clean(&nesting::cap(html)))
+}
+
+/// Ammonia alone: `html` parsed as it is, cleaned and written out.
+pub(crate) fn ammonia_clean(html: &str) -> String {
+    CLEANER.clean(html).to_string()
 }
 
 fn filter_attribute<'u>(tag: &str, attr: &str, value: &'u str) -> Option<Cow<'u, str>> {

@@ -141,6 +141,51 @@ fn nesting_is_capped() {
     assert!(out.contains('x'));
 }
 
+/// CPU seconds this thread has run (Linux schedstat): unlike the wall
+/// clock, barely moved by other work on a shared machine.
+fn thread_cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").expect("schedstat");
+    let ns: f64 = stat
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("run time in schedstat");
+    ns / 1e9
+}
+
+/// CPU seconds a `local_content` of `formatted_body` takes: the average of
+/// runs adding up to a fifth of a second or more (schedstat's run time
+/// moves by scheduler ticks).
+fn cpu_cost(formatted_body: &str) -> f64 {
+    let started = thread_cpu_secs();
+    let mut runs = 0u32;
+    while runs == 0 || thread_cpu_secs() - started < 0.2 {
+        html(formatted_body);
+        runs += 1;
+    }
+    (thread_cpu_secs() - started) / f64::from(runs)
+}
+
+#[test]
+fn deep_nesting_costs_no_more_than_its_size() {
+    // Found by cargo fuzz: 51 KB of unclosed <ul><li> took 40 s in the
+    // fuzzer (the parser's scope checks walk every open element). A deep
+    // body may cost what a flat one of the same size does, not its square.
+    for (deep, levels) in [
+        ("<ul><li>", 2000),
+        ("<ul><li>", 8000),
+        ("<blockquote>", 5000),
+    ] {
+        let body = format!("{}x", deep.repeat(levels));
+        let flat = "<p>x</p>".repeat(body.len() / 8);
+        let (deep_cost, flat_cost) = (cpu_cost(&body), cpu_cost(&flat));
+        assert!(
+            deep_cost < 10.0 * flat_cost,
+            "{levels} × {deep}: {deep_cost:.3} s, flat {flat_cost:.3} s"
+        );
+    }
+}
+
 #[test]
 fn reply_fallback_is_removed() {
     let lc = html("<mx-reply><blockquote>quoted <b>old</b></blockquote></mx-reply>answer");
