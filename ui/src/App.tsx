@@ -2,17 +2,17 @@ import { Login } from "./components/Login";
 import { Main } from "./components/Main";
 import { Splash } from "./components/Splash";
 import { WebLogin } from "./components/WebLogin";
-import { useConnectionStatus, useServices, useStore } from "./state/context";
+import { useConnectionStatus, useSelect, useServices } from "./state/context";
 
 /** Which screen: the web server's login, the Matrix login, a wait, or the client itself. */
 export function App() {
   const status = useConnectionStatus();
-  const store = useStore();
+  const cs = useSelect((s) => s.clientState);
+  const awaitingFirstSync = useSelect((s) => s.awaitingFirstSync);
   const { client } = useServices();
   if (status.state === "auth-required") return <WebLogin onDone={() => client.start()} />;
-  const cs = store.clientState;
   if (!cs) return <Splash message={status.state === "reconnecting" ? "Reconnecting…" : "Connecting…"} />;
   if (!cs.is_logged_in) return <Login />;
-  if (store.awaitingFirstSync) return <Splash message="Syncing your rooms… this can take a minute." />;
+  if (awaitingFirstSync) return <Splash message="Syncing your rooms… this can take a minute." />;
   return <Main />;
 }

@@ -51,10 +51,15 @@ export function Composer(props: {
   const input = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
+  // Entering edit mode fills the box with the message (as the mode is
+  // rendered, not on every room update); any new mode takes the focus.
+  const [modeShown, setModeShown] = useState(mode);
+  if (mode !== modeShown) {
+    setModeShown(mode);
     if (mode.kind === "edit") setText(editText(room, mode.event));
+  }
+  useEffect(() => {
     input.current?.focus();
-    // Only when the mode changes, not on every room update.
   }, [mode]);
 
   // Grow with the text, up to a limit set in CSS.

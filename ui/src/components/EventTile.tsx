@@ -1,9 +1,10 @@
 import { memo, useEffect, useState, type CSSProperties } from "react";
 import type { Event } from "../rpc/types";
-import { useServices } from "../state/context";
+import { useSelect, useServices } from "../state/context";
 import { displayName, memberAvatar } from "../state/members";
 import { messageSummary } from "../state/preview";
 import { putEvent, type RoomState } from "../state/room";
+import { readersOf } from "../state/selectors";
 import { stateSummary } from "../state/stateSummary";
 import { eventContent, latestEdit, replyTarget } from "../state/timelineItems";
 import { Avatar, userHue } from "./Avatar";
@@ -33,14 +34,17 @@ export function timeOf(ts: number): string {
   return timeFormat.format(ts);
 }
 
-/** One timeline row: a state change in one line, or a message with everything around it. */
+/**
+ * One timeline row: a state change in one line, or a message with everything
+ * around it. `version` is the room's timelineVersion, so a tile draws again
+ * when its reactions, edits or senders' names may have changed.
+ */
 export const EventTile = memo(function EventTile(props: {
   room: RoomState;
-  roomVersion: number;
+  version: number;
   event: Event;
   continuation: boolean;
   pending: boolean;
-  readers: string[] | undefined;
   actions: TileActions;
 }) {
   const { room, event: ev } = props;
@@ -50,7 +54,7 @@ export const EventTile = memo(function EventTile(props: {
       <div className="state-line">
         <span>{stateSummary(ev, nameOf)}</span>
         <time className="muted small">{timeOf(ev.timestamp)}</time>
-        <Readers room={room} readers={props.readers} />
+        <Readers room={room} eventId={ev.event_id} />
       </div>
     );
   }
@@ -62,7 +66,6 @@ function Message(props: {
   event: Event;
   continuation: boolean;
   pending: boolean;
-  readers: string[] | undefined;
   actions: TileActions;
 }) {
   const { room, event: ev, actions } = props;
@@ -121,7 +124,7 @@ function Message(props: {
         </div>
         {!removed && ev.reactions && <Reactions room={room} ev={ev} onToggle={react} />}
         <SendState ev={ev} pending={props.pending} own={own} onError={actions.error} />
-        <Readers room={room} readers={props.readers} />
+        <Readers room={room} eventId={ev.event_id} />
       </div>
       {!removed && !ev.event_id.startsWith("~") && (
         <div className="msg-tools" role="toolbar" aria-label="Actions">
@@ -203,7 +206,9 @@ function SendState({ ev, pending, own, onError }: { ev: Event; pending: boolean;
 
 const MAX_READERS = 4;
 
-function Readers({ room, readers }: { room: RoomState; readers: string[] | undefined }) {
+/** Who has read up to this event; subscribed on its own, so a receipt re-renders only this. */
+function Readers({ room, eventId }: { room: RoomState; eventId: string }) {
+  const readers = useSelect((store) => readersOf(room, store.ownUserId).get(eventId));
   if (!readers || readers.length === 0) return null;
   const names = readers.map((id) => displayName(room, id));
   return (

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { setViewingRoom } from "../notify";
 import { insideTauri } from "../rpc/tauri";
 import { OPEN_ROOM_EVENT, tellShellCloseWindow } from "../shell";
-import { useServices, useStore } from "../state/context";
+import { useSelect, useServices } from "../state/context";
 import { openRoomAction } from "../state/openRoom";
 import { unreadIn } from "../state/roomList";
 import { ConfirmHost, confirmAction, tellUser } from "./Confirm";
@@ -22,8 +22,7 @@ function roomFromHash(): string | null {
 
 /** The signed-in client: spaces, room list, the open room, dialogs. */
 export function Main() {
-  const store = useStore();
-  const { actions } = useServices();
+  const { actions, store } = useServices();
   const [roomId, setRoomId] = useState<string | null>(roomFromHash);
   const [spaceId, setSpaceId] = useState<string | null>(null);
   const [switcher, setSwitcher] = useState(false);
@@ -63,17 +62,19 @@ export function Main() {
   // yet, and one from the address may not be ours at all once the room list is in.
   const shown = useRef<string | null>(null);
   const fromHash = useRef(roomId);
+  const present = useSelect((s) => roomId !== null && s.rooms.has(roomId));
+  const initComplete = useSelect((s) => s.initComplete);
   useEffect(() => {
     if (!roomId) return;
     const action = openRoomAction({
-      present: store.rooms.has(roomId),
+      present,
       shownBefore: shown.current === roomId,
       fromAddress: roomId === fromHash.current,
-      initComplete: store.initComplete,
+      initComplete,
     });
     if (action === "show") shown.current = roomId;
     else if (action === "close") setRoomId(null);
-  });
+  }, [roomId, present, initComplete]);
 
   // The open room lives in the address, so a reload comes back to it.
   useEffect(() => {
@@ -88,7 +89,7 @@ export function Main() {
   }, [roomId]);
 
   // The window title counts the rooms with notifying messages, as tabs and taskbars show it.
-  const notifying = unreadIn(store, store.rooms.keys()).roomsNotifying;
+  const notifying = useSelect((s) => unreadIn(s, s.rooms.keys()).roomsNotifying);
   useEffect(() => {
     document.title = notifying > 0 ? `(${notifying}) Trellis` : "Trellis";
   }, [notifying]);

@@ -1,7 +1,7 @@
-import { useMemo, useState } from "react";
-import { useStore } from "../state/context";
+import { useState } from "react";
+import { useSelect } from "../state/context";
 import { roomName } from "../state/members";
-import { sortedRooms } from "../state/roomList";
+import { roomsOf } from "../state/selectors";
 import { Avatar } from "./Avatar";
 import { Dialog } from "./Dialog";
 import { UnreadBadge } from "./UnreadBadge";
@@ -10,10 +10,9 @@ const MAX_RESULTS = 12;
 
 /** Ctrl+K: type part of a room's name, arrows to pick, Enter to open. */
 export function QuickSwitcher({ onClose, onOpen }: { onClose(): void; onOpen(id: string): void }) {
-  const store = useStore();
   const [query, setQuery] = useState("");
   const [index, setIndex] = useState(0);
-  const results = useMemo(() => sortedRooms(store, null, query).slice(0, MAX_RESULTS), [store, store.version, query]);
+  const results = useSelect((s) => roomsOf(s, null, query)).slice(0, MAX_RESULTS);
   const pick = results[Math.min(index, results.length - 1)];
   return (
     <Dialog label="Jump to a room" onClose={onClose} className="switcher">

@@ -1,8 +1,9 @@
 import { useState } from "react";
-import { useServices, useStore } from "../state/context";
+import { useSelect, useServices, useStore } from "../state/context";
 import { isRoomMuted } from "../state/pushRules";
-import { memberList, roomName, type Member } from "../state/members";
+import { roomName, type Member } from "../state/members";
 import type { RoomState } from "../state/room";
+import { membersOf } from "../state/selectors";
 import { Avatar } from "./Avatar";
 import { confirmAction } from "./Confirm";
 import { FormError } from "./FormError";
@@ -14,7 +15,7 @@ import { UserTrust } from "./security/UserTrust";
 export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownUserId: string | undefined; onClose(): void }) {
   const [tab, setTab] = useState<"members" | "info">("members");
   const [selected, setSelected] = useState<Member | null>(null);
-  const members = memberList(room);
+  const members = useSelect(() => membersOf(room));
   return (
     <aside className="right-panel" aria-label="Room details">
       <header className="panel-head">

@@ -1,9 +1,9 @@
 import { memo, useMemo, useState, type KeyboardEvent } from "react";
-import { useServices, useStore } from "../state/context";
+import { useSelect, useServices } from "../state/context";
 import { roomName, type InviteInfo } from "../state/members";
 import type { RoomState } from "../state/room";
 import { isRoomMuted } from "../state/pushRules";
-import { sortedInvites, sortedRooms } from "../state/roomList";
+import { invitesOf, roomsOf } from "../state/selectors";
 import { previewText } from "../state/preview";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
@@ -33,15 +33,16 @@ export function RoomList(props: {
   onSwitcher(): void;
   onNewRoom(): void;
 }) {
-  const store = useStore();
+  const { store } = useServices();
   const [filter, setFilter] = useState("");
-  const version = store.version;
+  // The rooms slice: not typing or receipts, which no row shows.
+  const rooms = useSelect((s) => roomsOf(s, props.spaceId, filter));
+  const invites = useSelect((s) => invitesOf(s, filter));
+  const namesVersion = useSelect((s) => s.namesVersion);
   const rows: Row[] = useMemo(
-    () => sortedRooms(store, props.spaceId, filter).map((room) => ({ key: room.meta.room_id, room, version: room.version })),
-    // The store mutates in place: its version is what changes.
-    [store, version, props.spaceId, filter],
+    () => rooms.map((room) => ({ key: room.meta.room_id, room, version: room.version })),
+    [rooms],
   );
-  const invites = useMemo(() => sortedInvites(store, filter), [store, version, filter]);
   const title = props.spaceId ? roomName(store.rooms.get(props.spaceId)!) : "Rooms";
 
   return (
@@ -96,7 +97,7 @@ export function RoomList(props: {
               ownUserId={store.ownUserId}
               knownNames={store.knownNames}
               muted={isRoomMuted(store, row.key)}
-              namesVersion={store.namesVersion}
+              namesVersion={namesVersion}
               onOpen={props.onOpen}
             />
           )}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Event } from "../rpc/types";
-import { useConnectionStatus, useRoom, useServices } from "../state/context";
+import { useConnectionStatus, useSelect, useServices } from "../state/context";
 import { roomName } from "../state/members";
 import { Avatar } from "./Avatar";
 import { Composer, type ComposerMode } from "./Composer";
@@ -13,7 +13,10 @@ import { IdentityChangeNotice, RoomShield } from "./security/RoomShield";
 /** The open room: header, timeline, composer, and the side panel when asked for. */
 export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string): void; onBack(): void }) {
   const { roomId, onOpenRoom } = props;
-  const room = useRoom(roomId);
+  // The room object (replaced by a clear_state) and its meta: the header's
+  // slice. The timeline, composer and panel watch their own.
+  const room = useSelect((s) => s.rooms.get(roomId));
+  useSelect(() => room?.meta);
   const { store, actions: backend, client } = useServices();
   const online = useConnectionStatus().state === "open";
   const [mode, setMode] = useState<ComposerMode>({ kind: "normal" });

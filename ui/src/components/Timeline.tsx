@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useServices } from "../state/context";
+import { useSelect, useServices } from "../state/context";
 import { displayName } from "../state/members";
 import type { RoomState } from "../state/room";
-import { firstUnreadKey, receiptsByEvent, timelineItems, withUnreadLine, type TimelineItem } from "../state/timelineItems";
+import { timelineOf } from "../state/selectors";
+import { firstUnreadKey, withUnreadLine, type TimelineItem } from "../state/timelineItems";
 import { EventTile, type TileActions } from "./EventTile";
 import { VirtualList, type VirtualListHandle } from "./VirtualList";
 import { Icon } from "./Icon";
@@ -40,7 +41,11 @@ function useWindowActive(): boolean {
   return active;
 }
 
-/** The room's messages, newest at the bottom, older pages loading as you scroll up. */
+/**
+ * The room's messages, newest at the bottom, older pages loading as you
+ * scroll up. It watches the room's timeline slice only: typing and receipts
+ * re-render their own small components, never the tiles.
+ */
 export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "jumpTo"> }) {
   const { room } = props;
   const { actions: backend, store, client } = useServices();
@@ -57,17 +62,18 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
   );
   const [atBottom, setAtBottom] = useState(true);
   const active = useWindowActive();
-  const version = room.version;
-  // The unread count as the room was opened places the line once; it then
-  // stays above that message while reading.
+  const items = useSelect(() => timelineOf(room));
+  const version = useSelect(() => room.timelineVersion);
+  // The unread count as the room was opened places the line once (as soon
+  // as those messages are loaded); it then stays above that message while reading.
   const [unreadAtOpen] = useState(() => room.meta.unread_messages);
-  const unreadKey = useRef<string | undefined>(undefined);
-  const rows: Row[] = useMemo(() => {
-    const items = timelineItems(room);
-    unreadKey.current ??= firstUnreadKey(items, unreadAtOpen, store.ownUserId);
-    return [{ kind: "top", key: "top" } as Row].concat(withUnreadLine(items, unreadKey.current));
-  }, [room, version, unreadAtOpen, store.ownUserId]);
-  const readers = useMemo(() => receiptsByEvent(room, store.ownUserId), [room, version, store.ownUserId]);
+  const [unreadKey, setUnreadKey] = useState<string | undefined>(undefined);
+  const lineAt = unreadKey ?? firstUnreadKey(items, unreadAtOpen, store.ownUserId);
+  if (lineAt !== unreadKey) setUnreadKey(lineAt);
+  const rows: Row[] = useMemo(
+    () => [{ kind: "top", key: "top" } as Row].concat(withUnreadLine(items, lineAt)),
+    [items, lineAt],
+  );
 
   // Runs on every render near the top. While the backend is out of reach the
   // banner says so, and the first render after it is back asks again. A
@@ -87,7 +93,7 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
   // Looking at the newest messages with the window focused counts as reading them.
   useEffect(() => {
     if (atBottom && active) backend.markRead(room).catch(() => {});
-  }, [atBottom, active, room, version, backend]);
+  }, [atBottom, active, room, items, backend]);
 
   const loading = room.hasMoreHistory;
   return (
@@ -139,11 +145,10 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
           return (
             <EventTile
               room={room}
-              roomVersion={version}
+              version={version}
               event={row.event}
               continuation={row.continuation}
               pending={row.pending}
-              readers={readers.get(row.event.event_id)}
               actions={actions}
             />
           );
@@ -160,7 +165,8 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
 }
 
 function TypingNotice({ room, ownUserId }: { room: RoomState; ownUserId: string | undefined }) {
-  const others = room.typing.filter((u) => u !== ownUserId).map((u) => displayName(room, u));
+  const typing = useSelect(() => room.typing);
+  const others = typing.filter((u) => u !== ownUserId).map((u) => displayName(room, u));
   let text = "";
   if (others.length === 1) text = `${others[0]} is typing…`;
   else if (others.length === 2) text = `${others[0]} and ${others[1]} are typing…`;

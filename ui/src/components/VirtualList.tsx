@@ -43,6 +43,67 @@ const NEAR_TOP_PX = 1200;
 const AT_BOTTOM_PX = 40;
 
 /**
+ * The rows' measured heights, kept outside React's state: a ResizeObserver
+ * and each row's ref callback (one per key, kept, so React does not detach
+ * and re-observe rows on every render) update it, and `onChange` asks the
+ * list to render again.
+ */
+class RowHeights {
+  readonly heights = new Map<string, number>();
+  private readonly nodes = new Map<Element, string>();
+  private readonly refs = new Map<string, (el: HTMLDivElement | null) => () => void>();
+  private readonly observer: ResizeObserver | null;
+
+  constructor(onChange: () => void) {
+    this.observer =
+      typeof ResizeObserver === "undefined"
+        ? null
+        : new ResizeObserver((entries) => {
+            let changed = false;
+            for (const e of entries) {
+              const key = this.nodes.get(e.target);
+              if (key !== undefined && this.store(key, e.target)) changed = true;
+            }
+            if (changed) onChange();
+          });
+  }
+
+  private store(key: string, node: Element): boolean {
+    const h = heightOf(node);
+    if (this.heights.get(key) === h) return false;
+    this.heights.set(key, h);
+    return true;
+  }
+
+  /** Reads the height of every rendered row; whether any was new or had changed. */
+  measureAll(): boolean {
+    let changed = false;
+    for (const [node, key] of this.nodes) if (this.store(key, node)) changed = true;
+    return changed;
+  }
+
+  refFor(key: string): (el: HTMLDivElement | null) => () => void {
+    let ref = this.refs.get(key);
+    if (!ref) {
+      ref = (el) => {
+        if (el) {
+          this.nodes.set(el, key);
+          this.observer?.observe(el);
+        }
+        return () => {
+          if (!el) return;
+          this.nodes.delete(el);
+          this.observer?.unobserve(el);
+          this.refs.delete(key);
+        };
+      };
+      this.refs.set(key, ref);
+    }
+    return ref;
+  }
+}
+
+/**
  * Renders only the rows near the viewport, with spacers for the rest. Row
  * heights are measured as they render; whenever rows above change (older
  * history prepended, an image loaded) the row in the middle of the view is
@@ -51,74 +112,22 @@ const AT_BOTTOM_PX = 40;
 export function VirtualList<T extends { key: string }>(props: Props<T>) {
   const { items, estimate } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const heights = useRef(new Map<string, number>());
   // The layout the DOM had as of the last commit, to find where the view was in it.
   const laid = useRef<Layout | null>(null);
   const atBottom = useRef(props.chat === true);
   const [view, setView] = useState({ top: 0, height: 900 });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const observer = useRef<ResizeObserver | null>(null);
-  const nodes = useRef(new Map<Element, string>());
-
-  if (!observer.current && typeof ResizeObserver !== "undefined") {
-    observer.current = new ResizeObserver((entries) => {
-      let changed = false;
-      for (const e of entries) {
-        const key = nodes.current.get(e.target);
-        if (key === undefined) continue;
-        const h = heightOf(e.target);
-        if (heights.current.get(key) !== h) {
-          heights.current.set(key, h);
-          changed = true;
-        }
-      }
-      // Synchronously, so the re-anchored frame is the one that gets painted.
-      if (changed) flushSync(rerender);
-    });
-  }
-
-  /** Reads the height of every rendered row; whether any was new or had changed. */
-  const measureRows = () => {
-    let changed = false;
-    for (const [node, key] of nodes.current) {
-      const h = heightOf(node);
-      if (heights.current.get(key) === h) continue;
-      heights.current.set(key, h);
-      changed = true;
-    }
-    return changed;
-  };
-
-  // One ref callback per key, kept, so React does not detach and re-observe rows on every render.
-  const refs = useRef(new Map<string, (el: HTMLDivElement | null) => () => void>());
-  const measureRef = (key: string) => {
-    let ref = refs.current.get(key);
-    if (!ref) {
-      ref = (el: HTMLDivElement | null) => {
-        if (el) {
-          nodes.current.set(el, key);
-          observer.current?.observe(el);
-        }
-        return () => {
-          if (!el) return;
-          nodes.current.delete(el);
-          observer.current?.unobserve(el);
-          refs.current.delete(key);
-        };
-      };
-      refs.current.set(key, ref);
-    }
-    return ref;
-  };
+  // Synchronously, so the re-anchored frame is the one that gets painted.
+  const [rows] = useState(() => new RowHeights(() => flushSync(rerender)));
 
   // Offsets of every row (cheap even for thousands).
   const keys = items.map((it) => it.key);
-  const offsets = rowOffsets(keys, heights.current, estimate);
+  const offsets = rowOffsets(keys, rows.heights, estimate);
   const total = offsets[items.length]!;
   const [start, end] = visibleRange(offsets, view.top, view.height, OVERSCAN_PX);
 
-  // After every commit the row in the middle of the view goes back to where
-  // it was on screen (keptScrollTop).
+  // After every commit (offsets is new at each render) the row in the middle
+  // of the view goes back to where it was on screen (keptScrollTop).
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -127,7 +136,7 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
     // again before the paint with their heights (the anchoring below then
     // spans both renders): no frame is laid out with stale heights. Changes
     // between commits (an image loading) come through the ResizeObserver.
-    if (measureRows()) {
+    if (rows.measureAll()) {
       rerender();
       return;
     }
@@ -144,7 +153,7 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
       }
     }
     if (el.scrollTop < NEAR_TOP_PX) props.onNearTop?.();
-  });
+  }, [rows, keys, offsets, props]);
 
   const onScroll = () => {
     const el = scroller.current;
@@ -197,7 +206,7 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
       {props.chat && <div className="vlist-filler" aria-hidden="true" />}
       <div style={{ height: offsets[start], flexShrink: 0 }} aria-hidden="true" />
       {items.slice(start, end).map((item, i) => (
-        <div key={item.key} ref={measureRef(item.key)} data-key={item.key}>
+        <div key={item.key} ref={rows.refFor(item.key)} data-key={item.key}>
           {props.render(item, start + i)}
         </div>
       ))}

@@ -41,7 +41,7 @@ export async function webLogin(username: string, password: string): Promise<void
     const res = await fetch(AUTH_URL + cookieQuery, { method: "POST", credentials: "same-origin", headers });
     if (!res.ok) throw loginError(res.status);
   } catch (err) {
-    if (err instanceof TypeError) throw new Error("Cannot reach the Trellis server. Is it running?");
+    if (err instanceof TypeError) throw new Error("Cannot reach the Trellis server. Is it running?", { cause: err });
     throw err;
   }
 }

@@ -2,7 +2,6 @@ import { createContext, useContext, useSyncExternalStore } from "react";
 import type { RpcClient } from "../rpc/client";
 import type { ConnectionStatus } from "../rpc/transport";
 import type { Actions } from "./actions";
-import type { RoomState } from "./room";
 import type { Security } from "./security";
 import type { Store } from "./store";
 
@@ -21,18 +20,22 @@ export function useServices(): AppServices {
   return s;
 }
 
-/** Re-renders on any store change; returns the store. */
+/**
+ * The slice of the store a component shows; it re-renders only when that
+ * value changes (by Object.is). A selector returns a primitive, an object
+ * the store replaces when it changes (a room, its meta, its typing list), or
+ * a `derive`d value, never a fresh object per call.
+ */
+export function useSelect<T>(select: (store: Store) => T): T {
+  const { store } = useServices();
+  return useSyncExternalStore(store.subscribe, () => select(store));
+}
+
+/** Re-renders on any store change; returns the store. For small views that read much of it. */
 export function useStore(): Store {
   const { store } = useServices();
   useSyncExternalStore(store.subscribe, () => store.version);
   return store;
-}
-
-/** Re-renders only when this room changes (or appears/disappears). */
-export function useRoom(roomId: string | null): RoomState | undefined {
-  const { store } = useServices();
-  useSyncExternalStore(store.subscribe, () => store.roomSnapshot(roomId));
-  return roomId ? store.rooms.get(roomId) : undefined;
 }
 
 export function useConnectionStatus(): ConnectionStatus {

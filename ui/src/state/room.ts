@@ -9,7 +9,10 @@ import type {
   TimelineRowTuple,
 } from "../rpc/types";
 
-/** Everything the UI holds about one joined room. Mutated in place; `version` bumps on change. */
+/**
+ * Everything the UI holds about one joined room. Mutated in place; a version
+ * per slice bumps when it changes, so a view watches only what it shows.
+ */
 export interface RoomState {
   meta: Room;
   /** Every event we have seen in this room, by rowid (timeline, state, related, echoes). */
@@ -29,10 +32,17 @@ export interface RoomState {
   accountData: Map<string, AccountData>;
   /** Latest read receipt per user. */
   receipts: Map<string, Receipt>;
+  /** Replaced (never mutated) when it changes. */
   typing: string[];
   /** Our own reactions: target event id → key → reaction event id (to take one back). */
   ownReactions: Map<string, Map<string, string>>;
+  /** Any change but typing and receipts: what the room list's row shows. */
   version: number;
+  /** Events, the timeline or state (which names senders): what the tiles show. */
+  timelineVersion: number;
+  /** State events: the member list. */
+  stateVersion: number;
+  receiptsVersion: number;
 }
 
 export function newRoom(meta: Room): RoomState {
@@ -51,6 +61,9 @@ export function newRoom(meta: Room): RoomState {
     typing: [],
     ownReactions: new Map(),
     version: 0,
+    timelineVersion: 0,
+    stateVersion: 0,
+    receiptsVersion: 0,
   };
 }
 
@@ -127,7 +140,9 @@ export function putReceipts(room: RoomState, receipts: Record<string, Receipt[]>
     for (const r of list) {
       if (r.receipt_type !== "m.read" && r.receipt_type !== "m.read.private") continue;
       const old = room.receipts.get(r.user_id);
-      if (!old || old.timestamp <= r.timestamp) room.receipts.set(r.user_id, r);
+      if (old && old.timestamp > r.timestamp) continue;
+      room.receipts.set(r.user_id, r);
+      if (old?.event_id !== r.event_id) room.receiptsVersion++;
     }
   }
 }
@@ -145,6 +160,9 @@ export function applySyncRoom(room: RoomState, sync: SyncRoom, ownUserId: string
   }
   for (const [type, data] of Object.entries(sync.account_data)) room.accountData.set(type, data);
   putReceipts(room, sync.receipts);
+  const stateChanged = Object.keys(sync.state).length > 0;
+  if (stateChanged) room.stateVersion++;
+  if (stateChanged || sync.events.length > 0 || sync.timeline.length > 0 || sync.reset) room.timelineVersion++;
   room.version++;
 }
 
@@ -164,6 +182,7 @@ export function applyPage(
   );
   putReceipts(room, page.receipts);
   room.hasMoreHistory = page.has_more;
+  room.timelineVersion++;
   room.version++;
   return true;
 }
@@ -175,6 +194,7 @@ export function addLocalEcho(room: RoomState, echo: Event, ownUserId: string | u
     room.pending.push(echo.rowid);
     dropPlacedEchoes(room);
   }
+  room.timelineVersion++;
   room.version++;
 }
 
@@ -198,5 +218,7 @@ export function applyRoomState(room: RoomState, events: Event[], ownUserId: stri
     if (!map) room.state.set(ev.type, (map = new Map()));
     map.set(ev.state_key, ev.rowid);
   }
+  room.stateVersion++;
+  room.timelineVersion++;
   room.version++;
 }

@@ -38,9 +38,10 @@ export class Store {
   knownNames = new Map<string, string>();
   /** Bumps when knownNames changes, for views that show them. */
   namesVersion = 0;
+  /** Bumps on every change. */
   version = 0;
-  /** Bumps when every room object is replaced (clear_state, logout). */
-  epoch = 0;
+  /** Bumps on every change but typing: what the room list and the spaces show. */
+  roomsVersion = 0;
   private listeners = new Set<() => void>();
   private notifyQueued = false;
 
@@ -89,8 +90,9 @@ export class Store {
         const room = this.rooms.get(t.room_id);
         if (!room) return;
         room.typing = t.user_ids;
-        room.version++;
-        break;
+        // Only the typing notice shows it: the room list and the timeline stay as they are.
+        this.changed(false);
+        return;
       }
       case "send_complete":
         this.applySendComplete(data as SendComplete);
@@ -102,6 +104,7 @@ export class Store {
         // Each replaces the undecryptable one of the same rowid, where the timeline shows it.
         for (const ev of d.events) putEvent(room, ev, this.ownUserId);
         if (d.preview_event_rowid) room.meta = { ...room.meta, preview_event_rowid: d.preview_event_rowid };
+        room.timelineVersion++;
         room.version++;
         break;
       }
@@ -111,19 +114,8 @@ export class Store {
     this.changed();
   }
 
-  /**
-   * What a view of one room watches: changes with the room's version, and
-   * with its object. A room replaced by a clear_state may reach the old
-   * object's version number, and the view must still move to the new one.
-   */
-  roomSnapshot(roomId: string | null): string {
-    const room = roomId ? this.rooms.get(roomId) : undefined;
-    return room ? `${this.epoch}:${roomId}:${room.version}` : "";
-  }
-
   /** Forgets every room (clear_state, or a logout). */
   clear(): void {
-    this.epoch++;
     this.rooms.clear();
     this.invites.clear();
     this.accountData.clear();
@@ -181,6 +173,7 @@ export class Store {
     if (!room) return;
     const event: Event = done.error ? { ...done.event, send_error: done.error } : done.event;
     putEvent(room, event, this.ownUserId);
+    room.timelineVersion++;
     room.version++;
     this.changed();
   }
@@ -194,11 +187,13 @@ export class Store {
   }
 
   /**
-   * Notes a change (also one made to a room outside `apply`: pages, state).
-   * Listeners run once per microtask however many changes it saw.
+   * Notes a change (also one made to a room outside `apply`: pages, state);
+   * `rooms` false when no room list could show it. Listeners run once per
+   * microtask however many changes it saw.
    */
-  changed(): void {
+  changed(rooms = true): void {
     this.version++;
+    if (rooms) this.roomsVersion++;
     if (this.notifyQueued) return;
     this.notifyQueued = true;
     queueMicrotask(() => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useState } from "react";
 import type { OwnDevicesResponse, RecoveryStateResponse } from "../../rpc/types";
 import type { ClientState, TrustState } from "../../rpc/types";
 import { useServices, useStore } from "../../state/context";
@@ -14,9 +14,11 @@ function useAnswer<T>(load: () => Promise<T>, key: string) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [round, setRound] = useState(0);
+  // `load` is a fresh closure each render; what it asks for changes with `key`.
+  const loadLatest = useEffectEvent(load);
   useEffect(() => {
     let live = true;
-    load().then(
+    loadLatest().then(
       (d) => {
         if (!live) return;
         setData(d);
@@ -27,7 +29,6 @@ function useAnswer<T>(load: () => Promise<T>, key: string) {
     return () => {
       live = false;
     };
-    // `load` is a fresh closure each render; what it asks for changes with `key`.
   }, [key, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return { data, error, reload };
