@@ -7,6 +7,7 @@ import { openRoomAction } from "../state/openRoom";
 import { unreadIn } from "../state/roomList";
 import { ConfirmHost, confirmAction, tellUser } from "./Confirm";
 import { ConnectionBanner } from "./ConnectionBanner";
+import { PanelBoundary } from "./ErrorBoundary";
 import { NewRoomDialog } from "./NewRoomDialog";
 import { QuickSwitcher } from "./QuickSwitcher";
 import { RoomList } from "./RoomList";
@@ -128,12 +129,22 @@ export function Main() {
     <div className="app-shell">
       <ConnectionBanner />
       <div className="app-columns">
-        <SpacesBar selected={spaceId} onSelect={setSpaceId} onSettings={() => setSettings(true)} />
-        <RoomList spaceId={spaceId} selected={roomId} onOpen={openRoom} onSwitcher={() => setSwitcher(true)}
-          onNewRoom={() => setNewRoom(true)}
-        />
+        <PanelBoundary label="Spaces">
+          <SpacesBar selected={spaceId} onSelect={setSpaceId} onSettings={() => setSettings(true)} />
+        </PanelBoundary>
+        <PanelBoundary label="Room list">
+          <RoomList
+            spaceId={spaceId}
+            selected={roomId}
+            onOpen={openRoom}
+            onSwitcher={() => setSwitcher(true)}
+            onNewRoom={() => setNewRoom(true)}
+          />
+        </PanelBoundary>
         {roomId ? (
-          <RoomView key={roomId} roomId={roomId} onOpenRoom={openByIdOrAlias} onBack={() => setRoomId(null)} />
+          <PanelBoundary label="Room" resetKey={roomId}>
+            <RoomView key={roomId} roomId={roomId} onOpenRoom={openByIdOrAlias} onBack={() => setRoomId(null)} />
+          </PanelBoundary>
         ) : (
           <section className="room-empty" aria-label="No room open">
             <p className="muted">Pick a room on the left, or press Ctrl+K to jump to one.</p>

@@ -4,6 +4,7 @@ import { useConnectionStatus, useSelect, useServices } from "../state/context";
 import { roomName } from "../state/members";
 import { Avatar } from "./Avatar";
 import { Composer, type ComposerMode } from "./Composer";
+import { PanelBoundary } from "./ErrorBoundary";
 import type { TileActions } from "./EventTile";
 import { RightPanel } from "./RightPanel";
 import { Timeline } from "./Timeline";
@@ -91,11 +92,19 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
             </button>
           </div>
         )}
-        <Timeline room={room} actions={actions} />
+        <PanelBoundary label="Timeline" resetKey={room}>
+          <Timeline room={room} actions={actions} />
+        </PanelBoundary>
         <IdentityChangeNotice meta={room.meta} />
-        <Composer key={roomId} room={room} mode={mode} setMode={setMode} onError={showError} />
+        <PanelBoundary label="Composer" resetKey={room}>
+          <Composer key={roomId} room={room} mode={mode} setMode={setMode} onError={showError} />
+        </PanelBoundary>
       </section>
-      {panel && <RightPanel room={room} ownUserId={store.ownUserId} onClose={() => setPanel(false)} />}
+      {panel && (
+        <PanelBoundary label="Room details" resetKey={room}>
+          <RightPanel room={room} ownUserId={store.ownUserId} onClose={() => setPanel(false)} />
+        </PanelBoundary>
+      )}
     </div>
   );
 }

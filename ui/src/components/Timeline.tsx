@@ -3,7 +3,8 @@ import { useSelect, useServices } from "../state/context";
 import { displayName } from "../state/members";
 import type { RoomState } from "../state/room";
 import { timelineOf } from "../state/selectors";
-import { firstUnreadKey, withUnreadLine, type TimelineItem } from "../state/timelineItems";
+import { eventType, firstUnreadKey, withUnreadLine, type TimelineItem } from "../state/timelineItems";
+import { ErrorBoundary } from "./ErrorBoundary";
 import { EventTile, type TileActions } from "./EventTile";
 import { VirtualList, type VirtualListHandle } from "./VirtualList";
 import { Icon } from "./Icon";
@@ -142,15 +143,26 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
               </div>
             );
           }
+          // One malformed event costs its own row, not the timeline; a new
+          // version of it (edited, decrypted) gets another try.
           return (
-            <EventTile
-              room={room}
-              version={version}
-              event={row.event}
-              continuation={row.continuation}
-              pending={row.pending}
-              actions={actions}
-            />
+            <ErrorBoundary
+              resetKey={row.event}
+              fallback={() => (
+                <div className="msg broken" role="note">
+                  This message could not be shown <span className="muted small">({eventType(row.event)})</span>
+                </div>
+              )}
+            >
+              <EventTile
+                room={room}
+                version={version}
+                event={row.event}
+                continuation={row.continuation}
+                pending={row.pending}
+                actions={actions}
+              />
+            </ErrorBoundary>
           );
         }}
       />
