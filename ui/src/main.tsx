@@ -5,6 +5,7 @@ import { RpcClient } from "./rpc/client";
 import { insideTauri, TauriTransport } from "./rpc/tauri";
 import { WebSocketTransport } from "./rpc/websocket";
 import { Actions } from "./state/actions";
+import { Drafts } from "./state/drafts";
 import { Security } from "./state/security";
 import { ServicesContext } from "./state/context";
 import { Store } from "./state/store";
@@ -25,7 +26,13 @@ client.onEvent((command, data) => {
   if (command === "sync_complete") notifyFromSync(store, data as SyncComplete);
 });
 void loadShellSettings();
-const services = { client, store, actions: new Actions(client, store), security: new Security(client, store) };
+const services = {
+  client,
+  store,
+  actions: new Actions(client, store),
+  security: new Security(client, store),
+  drafts: new Drafts(window.localStorage, () => store.ownUserId),
+};
 client.start();
 
 const root = document.getElementById("root");

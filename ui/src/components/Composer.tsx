@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from "react";
 import type { Event } from "../rpc/types";
-import { useServices } from "../state/context";
+import { useDraft, useServices } from "../state/context";
+import { editDraft, EMPTY_DRAFT } from "../state/drafts";
 import { displayName } from "../state/members";
 import { messageSummary } from "../state/preview";
 import type { RoomState } from "../state/room";
@@ -8,8 +9,6 @@ import { eventContent, latestEdit } from "../state/timelineItems";
 import { EmojiPicker } from "./EmojiPicker";
 import { UploadPreview } from "./UploadPreview";
 import { Icon } from "./Icon";
-
-export type ComposerMode = { kind: "normal" } | { kind: "reply"; event: Event } | { kind: "edit"; event: Event };
 
 /** Our newest text message still in the timeline, for Up-to-edit. */
 function lastOwnMessage(room: RoomState, me: string | undefined): Event | undefined {
@@ -24,40 +23,25 @@ function lastOwnMessage(room: RoomState, me: string | undefined): Event | undefi
   return undefined;
 }
 
-/** The text an edit starts from: what the backend recovered as markdown, else the body. */
-function editText(room: RoomState, ev: Event): string {
-  const source = latestEdit(room, ev) ?? ev;
-  const body = eventContent(ev).body;
-  return source.local_content?.edit_source ?? (typeof body === "string" ? body : "");
-}
-
 /**
  * The message box: Enter sends, Shift+Enter breaks the line, Up edits our last
  * message, Escape leaves reply/edit mode; files by paste, drop or the button.
+ * Its text and mode are the room's draft, kept across switches and restarts.
  */
-export function Composer(props: {
-  room: RoomState;
-  mode: ComposerMode;
-  setMode(m: ComposerMode): void;
-  onError(message: string): void;
-}) {
-  const { room, mode, setMode } = props;
+export function Composer(props: { room: RoomState; onError(message: string): void }) {
+  const { room } = props;
   const roomId = room.meta.room_id;
   const { actions, store } = useServices();
-  const [text, setText] = useState("");
+  const [draft, setDraft] = useDraft(roomId);
+  const { text, mode } = draft;
+  const setText = (t: string) => setDraft({ text: t, mode });
   const [files, setFiles] = useState<File[]>([]);
   const [picker, setPicker] = useState(false);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  // Entering edit mode fills the box with the message (as the mode is
-  // rendered, not on every room update); any new mode takes the focus.
-  const [modeShown, setModeShown] = useState(mode);
-  if (mode !== modeShown) {
-    setModeShown(mode);
-    if (mode.kind === "edit") setText(editText(room, mode.event));
-  }
+  // A new mode (reply or edit from a message's actions) takes the focus.
   useEffect(() => {
     input.current?.focus();
   }, [mode]);
@@ -75,13 +59,15 @@ export function Composer(props: {
     if (!body) return;
     const opts =
       mode.kind === "edit" ? { editOf: mode.event } : mode.kind === "reply" ? { replyTo: mode.event } : {};
-    setText("");
-    setMode({ kind: "normal" });
+    setDraft(EMPTY_DRAFT);
     actions.sendText(roomId, body, opts).catch((e: Error) => {
-      setText(body);
+      setDraft({ text: body, mode });
       props.onError(`Could not send: ${e.message}`);
     });
   };
+
+  /** Out of reply or edit; an edit's text goes with it. */
+  const leaveMode = () => setDraft({ text: mode.kind === "edit" ? "" : text, mode: { kind: "normal" } });
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -89,13 +75,12 @@ export function Composer(props: {
       send();
     } else if (e.key === "Escape" && mode.kind !== "normal") {
       e.preventDefault();
-      if (mode.kind === "edit") setText("");
-      setMode({ kind: "normal" });
+      leaveMode();
     } else if (e.key === "ArrowUp" && text === "" && mode.kind === "normal") {
       const last = lastOwnMessage(room, store.ownUserId);
       if (last) {
         e.preventDefault();
-        setMode({ kind: "edit", event: last });
+        setDraft(editDraft(room, last));
       }
     }
   };
@@ -169,10 +154,7 @@ export function Composer(props: {
           </span>
           <button
             className="btn ghost small"
-            onClick={() => {
-              if (mode.kind === "edit") setText("");
-              setMode({ kind: "normal" });
-            }}
+            onClick={leaveMode}
             aria-label="Cancel (Escape)"
             title="Cancel (Escape)"
           >

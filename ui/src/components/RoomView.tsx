@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Event } from "../rpc/types";
 import { useConnectionStatus, useSelect, useServices } from "../state/context";
+import { editDraft } from "../state/drafts";
 import { roomName } from "../state/members";
 import { Avatar } from "./Avatar";
-import { Composer, type ComposerMode } from "./Composer";
+import { Composer } from "./Composer";
 import { PanelBoundary } from "./ErrorBoundary";
 import type { TileActions } from "./EventTile";
 import { RightPanel } from "./RightPanel";
@@ -18,9 +19,8 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
   // slice. The timeline, composer and panel watch their own.
   const room = useSelect((s) => s.rooms.get(roomId));
   useSelect(() => room?.meta);
-  const { store, actions: backend, client } = useServices();
+  const { store, actions: backend, client, drafts } = useServices();
   const online = useConnectionStatus().state === "open";
-  const [mode, setMode] = useState<ComposerMode>({ kind: "normal" });
   const [panel, setPanel] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -37,12 +37,16 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
   }, [room, roomId, backend, client, showError, online]);
   const actions: Omit<TileActions, "jumpTo"> = useMemo(
     () => ({
-      reply: (event: Event) => setMode({ kind: "reply", event }),
-      edit: (event: Event) => setMode({ kind: "edit", event }),
+      // The composer shows the room's draft: these set its mode (an edit, its text too).
+      reply: (event: Event) => drafts.set(roomId, { ...drafts.get(roomId), mode: { kind: "reply", event } }),
+      edit: (event: Event) => {
+        const room = store.rooms.get(roomId);
+        if (room) drafts.set(roomId, editDraft(room, event));
+      },
       openRoom: onOpenRoom,
       error: showError,
     }),
-    [onOpenRoom, showError],
+    [drafts, store, roomId, onOpenRoom, showError],
   );
 
   if (!room) {
@@ -97,7 +101,7 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
         </PanelBoundary>
         <IdentityChangeNotice meta={room.meta} />
         <PanelBoundary label="Composer" resetKey={room}>
-          <Composer key={roomId} room={room} mode={mode} setMode={setMode} onError={showError} />
+          <Composer key={roomId} room={room} onError={showError} />
         </PanelBoundary>
       </section>
       {panel && (

@@ -67,7 +67,7 @@ export function SettingsDialog({ onClose, initialTab = "general" }: { onClose():
 function GeneralTab({ onClose }: { onClose(): void }) {
   const settings = useSettings();
   const store = useStore();
-  const { actions } = useServices();
+  const { actions, drafts } = useServices();
   const me = store.clientState;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -78,6 +78,8 @@ function GeneralTab({ onClose }: { onClose(): void }) {
     setBusy(true);
     try {
       await actions.logout();
+      // Unsent text stays with the account it was written in, not on the machine.
+      drafts.clear();
       onClose();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

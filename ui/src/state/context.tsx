@@ -2,6 +2,7 @@ import { createContext, useContext, useSyncExternalStore } from "react";
 import type { RpcClient } from "../rpc/client";
 import type { ConnectionStatus } from "../rpc/transport";
 import type { Actions } from "./actions";
+import type { Draft, Drafts } from "./drafts";
 import type { Security } from "./security";
 import type { Store } from "./store";
 
@@ -10,6 +11,7 @@ export interface AppServices {
   store: Store;
   actions: Actions;
   security: Security;
+  drafts: Drafts;
 }
 
 export const ServicesContext = createContext<AppServices | null>(null);
@@ -36,6 +38,13 @@ export function useStore(): Store {
   const { store } = useServices();
   useSyncExternalStore(store.subscribe, () => store.version);
   return store;
+}
+
+/** One room's composer draft, and the way to change it. */
+export function useDraft(roomId: string): [Draft, (draft: Draft) => void] {
+  const { drafts } = useServices();
+  const draft = useSyncExternalStore(drafts.subscribe, () => drafts.get(roomId));
+  return [draft, (next) => drafts.set(roomId, next)];
 }
 
 export function useConnectionStatus(): ConnectionStatus {

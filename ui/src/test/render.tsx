@@ -2,6 +2,7 @@ import { act, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
 import { Actions } from "../state/actions";
 import { ServicesContext, type AppServices } from "../state/context";
+import { Drafts } from "../state/drafts";
 import { Security } from "../state/security";
 import type { Store } from "../state/store";
 import { started } from "./transport";
@@ -19,7 +20,8 @@ globalThis.ResizeObserver ??= class {
 /** The services around a store, on a fake transport the test can read. */
 export function servicesFor(store: Store): AppServices & { transport: ReturnType<typeof started>["t"] } {
   const { t, c } = started();
-  return { client: c, store, actions: new Actions(c, store), security: new Security(c, store), transport: t };
+  const drafts = new Drafts(window.localStorage, () => store.ownUserId);
+  return { client: c, store, actions: new Actions(c, store), security: new Security(c, store), drafts, transport: t };
 }
 
 /** Mounts a view in jsdom inside the services; `unmount` takes it down. */
