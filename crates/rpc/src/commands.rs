@@ -68,6 +68,10 @@ commands! {
     MUTE_ROOM = "mute_room": MuteRoomParams => bool,
     GET_EVENT_CONTEXT = "get_event_context": GetEventContextParams => EventContextResponse,
     PAGINATE_MANUAL = "paginate_manual": PaginateManualParams => ManualPaginationResponse,
+    /// The local full-text index; `next_batch` is an offset into the results.
+    SEARCH_LOCAL = "search_local": SearchParams => ManualPaginationResponse,
+    SEARCH_SERVER = "search_server": SearchServerParams => ManualPaginationResponse,
+    GET_MENTIONS = "get_mentions": GetMentionsParams => Vec<Event>,
     GET_RELATED_EVENTS = "get_related_events": GetRelatedEventsParams => Vec<Event>,
     GET_SPECIFIC_ROOM_STATE = "get_specific_room_state": GetSpecificRoomStateParams => Vec<Event>,
     GET_ROOM_SUMMARY = "get_room_summary": GetRoomSummaryParams => RoomSummary,
@@ -401,6 +405,61 @@ pub struct ManualPaginationResponse {
     pub events: Vec<crate::model::Event>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_batch: Option<String>,
+}
+
+/// `search_local`: words of `search_term` (the last one as a prefix) in
+/// stored messages, optionally narrowed by room, sender, time and a
+/// substring of the raw content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchParams {
+    pub search_term: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_like: Option<String>,
+    #[serde(default)]
+    pub limit: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub senders: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_timestamp: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_timestamp: Option<i64>,
+    #[serde(default)]
+    pub include_redacted: bool,
+    #[serde(default)]
+    pub sort_by_time: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_batch: Option<String>,
+}
+
+/// `search_server`: the homeserver's `/search` over room events.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchServerParams {
+    pub search_term: String,
+    #[serde(default)]
+    pub limit: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub senders: Option<Vec<String>>,
+    #[serde(default)]
+    pub sort_by_time: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_batch: Option<String>,
+}
+
+/// `get_mentions`: stored events whose unread type has a bit of `type`
+/// (highlight when 0), at or before `max_timestamp`, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetMentionsParams {
+    pub max_timestamp: i64,
+    #[serde(rename = "type", default)]
+    pub unread_type: i64,
+    #[serde(default)]
+    pub limit: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
 }
 
 /// `get_related_events`: stored events relating to one; all relation types

@@ -37,6 +37,10 @@ export interface Commands {
   mute_room: [MuteRoomParams, boolean];
   get_event_context: [GetEventContextParams, EventContextResponse];
   paginate_manual: [PaginateManualParams, ManualPaginationResponse];
+  /** The local full-text index; `next_batch` is an offset into the results. */
+  search_local: [SearchParams, ManualPaginationResponse];
+  search_server: [SearchServerParams, ManualPaginationResponse];
+  get_mentions: [GetMentionsParams, Event[]];
   get_related_events: [GetRelatedEventsParams, Event[]];
   get_specific_room_state: [GetSpecificRoomStateParams, Event[]];
   get_room_summary: [GetRoomSummaryParams, RoomSummary];
@@ -296,6 +300,45 @@ export interface PaginateManualParams {
 export interface ManualPaginationResponse {
   events: Event[];
   next_batch?: string;
+}
+
+/**
+ * `search_local`: words of `search_term` (the last one as a prefix) in
+ * stored messages, optionally narrowed by room, sender, time and a
+ * substring of the raw content.
+ */
+export interface SearchParams {
+  search_term: string;
+  raw_like?: string | null;
+  limit?: number;
+  room_ids?: string[] | null;
+  senders?: string[] | null;
+  min_timestamp?: number | null;
+  max_timestamp?: number | null;
+  include_redacted?: boolean;
+  sort_by_time?: boolean;
+  next_batch?: string | null;
+}
+
+/** `search_server`: the homeserver's `/search` over room events. */
+export interface SearchServerParams {
+  search_term: string;
+  limit?: number;
+  room_ids?: string[] | null;
+  senders?: string[] | null;
+  sort_by_time?: boolean;
+  next_batch?: string | null;
+}
+
+/**
+ * `get_mentions`: stored events whose unread type has a bit of `type`
+ * (highlight when 0), at or before `max_timestamp`, newest first.
+ */
+export interface GetMentionsParams {
+  max_timestamp: number;
+  type?: number;
+  limit?: number;
+  room_id?: string | null;
 }
 
 /**

@@ -6,6 +6,7 @@ mod context;
 mod crypto;
 mod directory;
 mod room;
+mod search;
 mod send;
 mod services;
 mod session;
@@ -44,6 +45,9 @@ pub async fn handle(
             context::get_event_context(backend, params(command, data)?).await
         }
         name::PAGINATE_MANUAL => context::paginate_manual(backend, params(command, data)?).await,
+        name::SEARCH_LOCAL => search::search_local(backend, params(command, data)?).await,
+        name::SEARCH_SERVER => search::search_server(backend, params(command, data)?).await,
+        name::GET_MENTIONS => search::get_mentions(backend, params(command, data)?).await,
         name::GET_RELATED_EVENTS => {
             stored::get_related_events(backend, params(command, data)?).await
         }

@@ -7,6 +7,7 @@ pub mod event;
 pub mod invited;
 pub mod receipt;
 pub mod room;
+pub mod search;
 pub mod space;
 pub mod state;
 pub mod timeline;
@@ -84,6 +85,7 @@ impl Store {
             "DELETE FROM current_state",
             "DELETE FROM timeline",
             "UPDATE room SET preview_event_rowid = NULL",
+            "INSERT INTO event_search (event_search) VALUES ('delete-all')",
             "DELETE FROM event",
             "DELETE FROM room",
             "DELETE FROM account",
