@@ -25,6 +25,7 @@ pub mod host;
 pub mod keys;
 pub mod media;
 pub mod profile;
+mod push;
 pub mod replay;
 pub mod room_id;
 pub mod secrets;

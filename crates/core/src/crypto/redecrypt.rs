@@ -94,7 +94,7 @@ async fn retry(
             continue;
         };
         let push = room.push_context().await.ok().flatten();
-        let mut decrypted = Vec::new();
+        let mut cleartext = Vec::new();
         // A session that fails once fails for all its events: skip the rest.
         let mut locked = BTreeSet::new();
         for stored in events {
@@ -114,9 +114,21 @@ async fn retry(
                 locked.insert(stored.session_id.clone());
                 continue;
             }
-            match event::from_timeline(&room_id, own_user_id, &tev) {
-                Ok(e) => decrypted.push((stored.rowid, e)),
-                Err(e) => tracing::warn!(event_id = %stored.event_id, "{e}"),
+            cleartext.push((stored.rowid, tev));
+        }
+        // Counted and notified like sync's: by the rules, on the cleartext.
+        let tevs: Vec<_> = cleartext.iter().map(|(_, t)| t).collect();
+        let rules = crate::push::notifying_rules(&room, &tevs).await;
+        let mut decrypted = Vec::new();
+        for (rowid, tev) in &cleartext {
+            match event::from_timeline(&room_id, own_user_id, tev) {
+                Ok(mut e) => {
+                    if let Some(rule) = rules.get(&e.event_id) {
+                        crate::push::set_rule_id(&mut e, rule);
+                    }
+                    decrypted.push((*rowid, e));
+                }
+                Err(e) => tracing::warn!(rowid, "{e}"),
             }
         }
         if !decrypted.is_empty() {

@@ -188,17 +188,27 @@ async fn handle_response(
                 joined_member_count: Some(room.joined_members_count() as i64),
                 invited_member_count: Some(room.invited_members_count() as i64),
             };
+            let gap = match &update.timeline.prev_batch {
+                Some(prev_batch) if update.timeline.limited => {
+                    fill_gap(&inner.store, &room, prev_batch).await?
+                }
+                _ => None,
+            };
+            let timeline: Vec<_> = gap
+                .iter()
+                .flat_map(|g| &g.events)
+                .chain(&update.timeline.events)
+                .collect();
+            let push_rule_ids = crate::push::notifying_rules(&room, &timeline).await;
             extras.insert(
                 room_id.clone(),
                 RoomExtras {
                     heroes,
                     summary: Some(summary),
+                    push_rule_ids,
                 },
             );
-            if update.timeline.limited
-                && let Some(prev_batch) = &update.timeline.prev_batch
-                && let Some(gap) = fill_gap(&inner.store, &room, prev_batch).await?
-            {
+            if let Some(gap) = gap {
                 gaps.insert(room_id.clone(), gap);
             }
         }

@@ -32,6 +32,8 @@ use crate::store::{
 pub struct RoomExtras {
     pub heroes: Vec<meta::Hero>,
     pub summary: Option<LazyLoadSummary>,
+    /// Event ID → the push rule that made it notify.
+    pub push_rule_ids: HashMap<String, String>,
 }
 
 /// Events fetched to close the gap before a limited timeline.
@@ -158,10 +160,15 @@ async fn process_joined(
     tx: &mut Tx,
     ctx: &RoomCtx<'_>,
     update: &JoinedRoomUpdate,
-    events: Vec<NewEvent>,
+    mut events: Vec<NewEvent>,
     spaces_changed: &mut BTreeSet<String>,
 ) -> StoreResult<(SyncRoom, Option<Typing>)> {
     let room_id = ctx.room_id;
+    for ev in &mut events {
+        if let Some(rule) = ctx.extras.push_rule_ids.get(&ev.event_id) {
+            crate::push::set_rule_id(ev, rule);
+        }
+    }
     let mut out = SyncRoom::default();
     let is_new_room = room::ensure(tx, room_id).await?;
     if is_new_room {
