@@ -1,4 +1,4 @@
-import { memo, useMemo, useState, type CSSProperties, type MouseEvent } from "react";
+import { memo, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from "react";
 import { mediaUrl, rewriteHtmlMediaSrc, saveUrl } from "../media";
 import { insideTauri } from "../rpc/tauri";
 import { openExternal } from "../shell";
@@ -53,13 +53,30 @@ function htmlForTransport(html: string): string {
   return tpl.innerHTML;
 }
 
+const SPOILER = "[data-mx-spoiler]:not(.revealed)";
+
+/** Hidden spoilers are buttons (a tab stop, Enter or Space reveals) named so that a screen reader does not read them out. */
+function markSpoilers(body: HTMLElement) {
+  for (const s of body.querySelectorAll<HTMLElement>(SPOILER)) {
+    s.setAttribute("role", "button");
+    s.setAttribute("tabindex", "0");
+    const reason = s.getAttribute("data-mx-spoiler");
+    s.setAttribute("aria-label", reason ? `Spoiler: ${reason}, hidden. Reveal` : "Spoiler, hidden. Reveal");
+  }
+}
+
+function reveal(spoiler: Element) {
+  spoiler.classList.add("revealed");
+  for (const a of ["role", "tabindex", "aria-label"]) spoiler.removeAttribute(a);
+}
+
 /** Links open outside the app (the desktop shell checks their scheme); spoilers reveal on click; pills go through onPill. */
 function onBodyClick(e: MouseEvent<HTMLElement>, onPill: (kind: string, target: string) => void) {
   const el = e.target as HTMLElement;
-  const spoiler = el.closest("[data-mx-spoiler]");
-  if (spoiler && !spoiler.classList.contains("revealed")) {
+  const spoiler = el.closest(SPOILER);
+  if (spoiler) {
     e.preventDefault();
-    spoiler.classList.add("revealed");
+    reveal(spoiler);
     return;
   }
   const link = el.closest("a");
@@ -137,8 +154,21 @@ function DownloadLink(props: { url: string; save: string | undefined; name: stri
 
 function HtmlBody({ html, className, onPill }: { html: string; className: string; onPill(kind: string, target: string): void }) {
   const safe = useMemo(() => htmlForTransport(html), [html]);
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (ref.current) markSpoilers(ref.current);
+  }, [safe]);
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    const spoiler = (e.target as HTMLElement).closest(SPOILER);
+    if (!spoiler || (e.key !== "Enter" && e.key !== " ")) return;
+    e.preventDefault();
+    e.stopPropagation();
+    reveal(spoiler);
+  };
   // sanitized_html is the backend's sanitizer output: the only HTML we ever render.
-  return <div className={className} onClick={(e) => onBodyClick(e, onPill)} dangerouslySetInnerHTML={{ __html: safe }} />;
+  return (
+    <div ref={ref} className={className} onClick={(e) => onBodyClick(e, onPill)} onKeyDown={onKeyDown} dangerouslySetInnerHTML={{ __html: safe }} />
+  );
 }
 
 /** The visible part of a message: text or HTML, media, or why there is none. */

@@ -8,29 +8,32 @@ import { Avatar } from "./Avatar";
 import { confirmAction } from "./Confirm";
 import { FormError } from "./FormError";
 import { useSubmit } from "./useSubmit";
+import { useTabs } from "./Tabs";
 import { Icon } from "./Icon";
 import { UserTrust } from "./security/UserTrust";
+
+const PANEL_TABS = ["members", "info"] as const;
 
 /** Members (by power, then name) and the room's details, with leave and mute. */
 export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownUserId: string | undefined; onClose(): void }) {
   const [tab, setTab] = useState<"members" | "info">("members");
+  const tabs = useTabs(PANEL_TABS, tab, setTab);
   const [selected, setSelected] = useState<Member | null>(null);
   const members = useSelect(() => membersOf(room));
   return (
     <aside className="right-panel" aria-label="Room details">
       <header className="panel-head">
-        <div role="tablist" className="tabs">
-          <button role="tab" aria-selected={tab === "members"} className={tab === "members" ? "tab active" : "tab"} onClick={() => setTab("members")}>
+        <div {...tabs.list} className="tabs">
+          <button {...tabs.tab("members")}>
             Members {members.length > 0 && <span className="muted">{members.length}</span>}
           </button>
-          <button role="tab" aria-selected={tab === "info"} className={tab === "info" ? "tab active" : "tab"} onClick={() => setTab("info")}>
-            Info
-          </button>
+          <button {...tabs.tab("info")}>Info</button>
         </div>
         <button className="btn ghost small" onClick={onClose} aria-label="Close panel">
           <Icon name="close" size={16} />
         </button>
       </header>
+      <div {...tabs.panel} className="panel-body">
       {tab === "members" && selected ? (
         <MemberDetails member={selected} own={selected.userId === ownUserId} onBack={() => setSelected(null)} />
       ) : tab === "members" ? (
@@ -64,6 +67,7 @@ export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownU
       ) : (
         <RoomInfo room={room} />
       )}
+      </div>
     </aside>
   );
 }

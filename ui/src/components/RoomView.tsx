@@ -83,6 +83,7 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
             className={panel ? "btn ghost active" : "btn ghost"}
             onClick={() => setPanel((p) => !p)}
             aria-pressed={panel}
+            aria-label="Room info"
             title="Members and room info"
           >
             <Icon name="users" /> <span className="hide-narrow">Room info</span>

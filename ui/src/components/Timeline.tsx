@@ -11,6 +11,9 @@ import { Icon } from "./Icon";
 
 type Row = TimelineItem | { kind: "top"; key: string };
 
+/** The keyboard walk stops at events (messages and state lines), not at separators. */
+const isEventRow = (row: Row) => row.kind === "event";
+
 function dayLabel(ts: number): string {
   const d = new Date(ts);
   const today = new Date();
@@ -102,6 +105,7 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
       <VirtualList
         className="timeline"
         label="Timeline"
+        focusable={isEventRow}
         items={rows}
         estimate={64}
         chat
