@@ -55,19 +55,33 @@ function htmlForTransport(html: string): string {
 
 const SPOILER = "[data-mx-spoiler]:not(.revealed)";
 
-/** Hidden spoilers are buttons (a tab stop, Enter or Space reveals) named so that a screen reader does not read them out. */
+/**
+ * Hidden spoilers are buttons (a tab stop, Enter or Space reveals) that a
+ * screen reader names "Spoiler, hidden" instead of reading them out: the
+ * text goes into an aria-hidden span until revealed.
+ */
 function markSpoilers(body: HTMLElement) {
   for (const s of body.querySelectorAll<HTMLElement>(SPOILER)) {
+    if (s.hasAttribute("role")) continue;
+    const hidden = document.createElement("span");
+    hidden.setAttribute("aria-hidden", "true");
+    hidden.append(...s.childNodes);
+    const name = document.createElement("span");
+    name.className = "sr-only spoiler-name";
+    const reason = s.getAttribute("data-mx-spoiler");
+    name.textContent = reason ? `Spoiler (${reason}), hidden` : "Spoiler, hidden";
+    s.append(name, hidden);
     s.setAttribute("role", "button");
     s.setAttribute("tabindex", "0");
-    const reason = s.getAttribute("data-mx-spoiler");
-    s.setAttribute("aria-label", reason ? `Spoiler: ${reason}, hidden. Reveal` : "Spoiler, hidden. Reveal");
   }
 }
 
 function reveal(spoiler: Element) {
   spoiler.classList.add("revealed");
-  for (const a of ["role", "tabindex", "aria-label"]) spoiler.removeAttribute(a);
+  spoiler.removeAttribute("role");
+  spoiler.removeAttribute("tabindex");
+  spoiler.querySelector(":scope > .spoiler-name")?.remove();
+  spoiler.querySelector(":scope > [aria-hidden]")?.removeAttribute("aria-hidden");
 }
 
 /** Links open outside the app (the desktop shell checks their scheme); spoilers reveal on click; pills go through onPill. */

@@ -65,7 +65,7 @@ function MemberList(props: { members: Member[]; ownUserId: string | undefined; o
       items={rows}
       estimate={48}
       render={({ member: m }) => (
-        <button className="member" onClick={() => onSelect(m)} aria-label={`${m.name}, ${m.userId}`}>
+        <button className="member" onClick={() => onSelect(m)}>
           <Avatar id={m.userId} name={m.name} mxc={m.avatar} size={32} />
           <span className="member-text">
             <span className="member-name">

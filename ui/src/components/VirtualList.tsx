@@ -170,6 +170,11 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
   const activeKey = activeAt >= 0 ? keys[activeAt] : undefined;
   // A row to focus once it is rendered (after a move past the rendered window).
   const pendingFocus = useRef<string | null>(null);
+  // The row last moved to by keyboard, kept in view (see the layout effect).
+  const following = useRef<{ key: string; left: number } | null>(null);
+  const stopFollowing = () => {
+    following.current = null;
+  };
 
   // Whether the view is at the bottom, and which rows it needs, from where it is scrolled to.
   const { onAtBottomChange } = props;
@@ -225,6 +230,19 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
         syncView();
       }
     }
+    // Rows measured around it after a move can still shift it: the row the
+    // keyboard moved to stays in view until the pointer scrolls instead.
+    // (A few times per move, and through the scroll event rather than a
+    // render from here, so it can never chase the anchoring above.)
+    const followed = following.current === null ? null : rowNode(following.current.key);
+    if (followed && followed === document.activeElement && following.current!.left > 0) {
+      const box = followed.getBoundingClientRect();
+      const view = el.getBoundingClientRect();
+      if (box.top < view.top - 1 || box.bottom > view.bottom + 1) {
+        following.current!.left--;
+        followed.scrollIntoView({ block: "nearest" });
+      }
+    }
   }, [rows, keys, offsets, props, syncView]);
 
   // Only the active row's controls are in the Tab order, also after a row
@@ -251,6 +269,7 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
     const key = keys[index];
     if (!el || key === undefined) return;
     setChosenKey(key);
+    following.current = { key, left: 4 };
     const row = rowNode(key);
     if (row) {
       row.focus({ preventScroll: true });
@@ -350,6 +369,9 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
       className={props.className}
       ref={scroller}
       onScroll={syncView}
+      onWheel={stopFollowing}
+      onPointerDown={stopFollowing}
+      onTouchStart={stopFollowing}
       onKeyDown={onKeyDown}
       onFocus={onFocus}
       // With a keyboard walk the active row is the tab stop; the list itself
