@@ -45,6 +45,9 @@ def test_keyboard_only_walk_react_and_reply(web, synapse, register_user, browser
     browser.wait(role("heading", ROOM))
     browser.wait(TIMELINE, text(bodies[-1]))
 
+    # The room opens with the caret in the composer.
+    wait_until(lambda: (browser.focused() or {}).get("tag") == "textarea", what="the composer to take the focus")
+
     # From the composer, Shift+Tab goes back through the newest message's
     # actions to the message itself.
     for _ in range(15):

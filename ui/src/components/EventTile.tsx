@@ -14,6 +14,7 @@ import { MessageBody } from "./MessageBody";
 import { Icon, type IconName } from "./Icon";
 import { DeviceShield } from "./security/DeviceShield";
 import { SenderShield } from "./security/SenderShield";
+import "./EventTile.css";
 
 export interface TileActions {
   reply(ev: Event): void;

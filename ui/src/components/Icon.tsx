@@ -1,6 +1,8 @@
 // Line icons for the app's own controls (emoji are for what people write).
 // 24×24 strokes, drawn in currentColor so they follow the theme.
 
+import "./Icon.css";
+
 const PATHS = {
   attach: "M21 11.5 12.5 20a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3L15 7.5",
   smile: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm-3.5-7a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01",

@@ -7,6 +7,7 @@ import type { Event, JsonObject } from "../rpc/types";
 import { eventContent, eventType } from "../state/timelineItems";
 import { Dialog } from "./Dialog";
 import { Icon } from "./Icon";
+import "./MessageBody.css";
 
 interface MediaInfo {
   mimetype?: string;
@@ -115,7 +116,7 @@ function MediaImage(props: { full: string; thumb: string; alt: string; box: CSSP
   const [viewing, setViewing] = useState(false);
   if (failed) {
     return (
-      <span className="media media-failed" style={props.box} role="img" aria-label={`${props.alt} (could not load)`}>
+      <span className="media media-failed" style={{ width: props.box.width }} role="img" aria-label={`${props.alt} (could not load)`}>
         <Icon name="image" size={28} />
         <span className="small">{props.alt || "Image"} could not be loaded</span>
       </span>

@@ -12,6 +12,7 @@ import { useTabs } from "./Tabs";
 import { VirtualList } from "./VirtualList";
 import { Icon } from "./Icon";
 import { UserTrust } from "./security/UserTrust";
+import "./RightPanel.css";
 
 const PANEL_TABS = ["members", "info"] as const;
 

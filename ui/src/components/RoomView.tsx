@@ -11,6 +11,7 @@ import { RightPanel } from "./RightPanel";
 import { Timeline } from "./Timeline";
 import { Icon } from "./Icon";
 import { IdentityChangeNotice, RoomShield } from "./security/RoomShield";
+import "./RoomView.css";
 
 /** The open room: header, timeline, composer, and the side panel when asked for. */
 export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string): void; onBack(): void }) {

@@ -10,6 +10,8 @@ import { Dialog } from "./Dialog";
 import { Icon } from "./Icon";
 import { SecurityTab } from "./security/SecurityTab";
 import { useTabs } from "./Tabs";
+import "./segmented.css";
+import "./SettingsDialog.css";
 
 export type SettingsTab = "general" | "security";
 const SETTINGS_TABS = ["general", "security"] as const;

@@ -1,4 +1,5 @@
 import { useId, type KeyboardEvent } from "react";
+import "./Tabs.css";
 
 /**
  * Props for a tab strip and the selected tab's panel, as the ARIA tabs

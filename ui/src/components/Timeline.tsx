@@ -8,6 +8,7 @@ import { ErrorBoundary } from "./ErrorBoundary";
 import { EventTile, type TileActions } from "./EventTile";
 import { VirtualList, type VirtualListHandle } from "./VirtualList";
 import { Icon } from "./Icon";
+import "./Timeline.css";
 
 type Row = TimelineItem | { kind: "top"; key: string };
 

@@ -12,6 +12,7 @@ import {
 } from "react";
 import { flushSync } from "react-dom";
 import { keptScrollTop, rowOffsets, visibleRange, type Layout } from "./virtualLayout";
+import "./VirtualList.css";
 
 export interface VirtualListHandle {
   scrollToBottom(): void;
