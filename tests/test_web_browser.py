@@ -27,7 +27,7 @@ MESSAGE = re.compile(r"^msg-\d\d .*$", re.M)
 
 def timeline_messages(browser: Browser) -> list[str]:
     """The message bodies the open room's timeline shows, top to bottom."""
-    return [m for article in browser.texts(role("region", "Timeline"), role("article"))
+    return [m for article in browser.texts(role("list", "Timeline"), role("article"))
             for m in MESSAGE.findall(article)]
 
 
@@ -74,8 +74,8 @@ def send(browser: Browser, body: str) -> None:
     """Types a message and sends it with Enter; returns once it shows as sent."""
     browser.fill(role("textbox", "Message"), value=body)
     browser.press(role("textbox", "Message"), key="Enter")
-    browser.wait(role("region", "Timeline"), text(body))
-    browser.wait(role("region", "Timeline"), text("Sending…"), state="hidden")
+    browser.wait(role("list", "Timeline"), text(body))
+    browser.wait(role("list", "Timeline"), text("Sending…"), state="hidden")
 
 
 def bob_writes_while(bob, room_id: str, first: int, count: int, action) -> list[str]:
@@ -139,7 +139,7 @@ def test_log_in_chat_and_reload_mid_conversation(web, synapse, register_user, br
 
     sign_in(browser, web, synapse, me, shots)
     open_room(browser, shots)
-    browser.wait(role("region", "Timeline"), text(expected[0]))
+    browser.wait(role("list", "Timeline"), text(expected[0]))
     assert room_id in browser.url()
 
     # Send: the echo turns into the sent message, which bob receives.
@@ -147,16 +147,16 @@ def test_log_in_chat_and_reload_mid_conversation(web, synapse, register_user, br
     browser.fill(role("textbox", "Message"), value=mine)
     browser.press(role("textbox", "Message"), key="Enter")
     expected.append(mine)
-    browser.wait(role("region", "Timeline"), text(mine))
+    browser.wait(role("list", "Timeline"), text(mine))
     wait_until(lambda: any(e["content"].get("body") == mine for e in bob.messages(room_id)),
                what="bob to receive the message")
-    browser.wait(role("region", "Timeline"), text("Sending…"), state="hidden")
-    assert browser.count(role("region", "Timeline"), role("button", "Retry")) == 0
+    browser.wait(role("list", "Timeline"), text("Sending…"), state="hidden")
+    assert browser.count(role("list", "Timeline"), role("button", "Retry")) == 0
 
     reply = "msg-02 bob answers"
     bob.send_text(room_id, reply)
     expected.append(reply)
-    browser.wait(role("region", "Timeline"), text(reply))
+    browser.wait(role("list", "Timeline"), text(reply))
     browser.screenshot(shots / "04-conversation.png")
     assert timeline_messages(browser) == expected
 
@@ -167,8 +167,8 @@ def test_log_in_chat_and_reload_mid_conversation(web, synapse, register_user, br
     across = bob_writes_while(bob, room_id, first=3, count=10, action=browser.reload)
     expected += across
     browser.wait(role("heading", ROOM), timeout=60)
-    browser.wait(role("region", "Timeline"), text(across[-1]), timeout=60)
-    browser.wait(role("region", "Timeline"), text("This is the beginning of the conversation."))
+    browser.wait(role("list", "Timeline"), text(across[-1]), timeout=60)
+    browser.wait(role("list", "Timeline"), text("This is the beginning of the conversation."))
     browser.screenshot(shots / "05-after-reload.png")
     assert timeline_messages(browser) == expected
 
@@ -183,7 +183,7 @@ def test_log_in_chat_and_reload_mid_conversation(web, synapse, register_user, br
 
     across = bob_writes_while(bob, room_id, first=13, count=10, action=drop)
     expected += across
-    browser.wait(role("region", "Timeline"), text(across[-1]), timeout=60)
+    browser.wait(role("list", "Timeline"), text(across[-1]), timeout=60)
     assert web.log_tail(10_000).count("websocket attached resumed=true") == attached + 1, \
         "the page did not resume its websocket session"
 
@@ -192,7 +192,7 @@ def test_log_in_chat_and_reload_mid_conversation(web, synapse, register_user, br
     expected.append(after)
     # The whole conversation is on screen (its beginning too), so what the
     # timeline shows is everything it holds.
-    browser.wait(role("region", "Timeline"), text("This is the beginning of the conversation."))
+    browser.wait(role("list", "Timeline"), text("This is the beginning of the conversation."))
     browser.screenshot(shots / "07-after-resume.png")
     assert timeline_messages(browser) == expected
     assert browser.texts(role("alert")) == []
@@ -213,7 +213,7 @@ def test_the_page_comes_back_after_a_backend_restart(web, synapse, register_user
     bob.send_text(room_id, expected[0])
     sign_in(browser, web, synapse, me)
     open_room(browser)
-    browser.wait(role("region", "Timeline"), text(expected[0]))
+    browser.wait(role("list", "Timeline"), text(expected[0]))
 
     web.stop()
     browser.wait(role("status"), text("Reconnecting…", exact=False), timeout=30)
@@ -223,14 +223,14 @@ def test_the_page_comes_back_after_a_backend_restart(web, synapse, register_user
     browser.screenshot(shots / "11-backend-down.png")
     web.start()
 
-    browser.wait(role("region", "Timeline"), text(expected[-1]), timeout=60)
+    browser.wait(role("list", "Timeline"), text(expected[-1]), timeout=60)
     assert room_id in browser.url()
     expected.append("msg-04 after the restart")
     bob.send_text(room_id, expected[-1])
-    browser.wait(role("region", "Timeline"), text(expected[-1]))
+    browser.wait(role("list", "Timeline"), text(expected[-1]))
     expected.append("msg-05 me again")
     send(browser, expected[-1])
-    browser.wait(role("region", "Timeline"), text("This is the beginning of the conversation."))
+    browser.wait(role("list", "Timeline"), text("This is the beginning of the conversation."))
     browser.screenshot(shots / "12-after-restart.png")
     assert timeline_messages(browser) == expected
     assert browser.count(role("status"), text("Reconnecting…", exact=False)) == 0
@@ -238,7 +238,7 @@ def test_the_page_comes_back_after_a_backend_restart(web, synapse, register_user
     assert browser.texts(role("alert")) == []
     # Bob's first message was unread when the room was opened: the "new
     # messages" line stays above it, however many came after.
-    shown = browser.texts(role("region", "Timeline"))[0].lower()
+    shown = browser.texts(role("list", "Timeline"))[0].lower()
     assert shown.index("new messages") < shown.index(expected[0])
 
 
@@ -258,7 +258,7 @@ def test_a_room_opened_while_reconnecting_loads_once_back(web, synapse, register
     browser.route_websockets()
     sign_in(browser, web, synapse, me)
     open_room(browser)
-    browser.wait(role("region", "Timeline"), text("msg-00 in the first room"))
+    browser.wait(role("list", "Timeline"), text("msg-00 in the first room"))
 
     assert browser.drop_websockets(hold=4) == 1
     browser.wait(role("status"), text("Reconnecting…", exact=False), timeout=3)
@@ -267,7 +267,7 @@ def test_a_room_opened_while_reconnecting_loads_once_back(web, synapse, register
     browser.screenshot(shots / "21-opened-while-reconnecting.png")
     assert browser.count(role("region", "Rooms"), role("button", "5 unread", exact=False)) == 1
 
-    browser.wait(role("region", "Timeline"), text("This is the beginning of the conversation."), timeout=60)
+    browser.wait(role("list", "Timeline"), text("This is the beginning of the conversation."), timeout=60)
     browser.screenshot(shots / "22-loaded-once-back.png")
     assert timeline_messages(browser) == side
     assert browser.texts(role("alert")) == []
@@ -292,7 +292,7 @@ def test_scrolling_up_a_long_room_loads_all_of_it_in_order_without_jumps(web, sy
     # mid-scroll, above the first unread once its page arrives.
     me.read_receipt(room_id, last)
     number = re.compile(r"old-(\d{3})")
-    timeline = role("region", "Timeline")
+    timeline = role("list", "Timeline")
 
     sign_in(browser, web, synapse, me)
     open_room(browser)
@@ -331,7 +331,7 @@ def test_history_the_homeserver_refuses_is_said_at_the_top_and_loads_on_retry(we
     for n in range(120):
         last = bob.send_text(room_id, f"old-{n:03d} from bob")
     me.read_receipt(room_id, last)
-    timeline = role("region", "Timeline")
+    timeline = role("list", "Timeline")
     history = r"^/_matrix/client/v3/rooms/[^/]+/messages"
     faulty.add(Fault("GET", history, 403, {"errcode": "M_FORBIDDEN", "error": "history is closed today"}, times=1000))
     sign_in(browser, web, faulty, me)

@@ -68,7 +68,7 @@ def account_with_history(make_backend, synapse, me) -> tuple[Backend, str, str]:
 
 
 def timeline_articles(browser: Browser) -> list[str]:
-    return browser.texts(role("region", "Timeline"), role("article"))
+    return browser.texts(role("list", "Timeline"), role("article"))
 
 
 def test_history_unreadable_until_the_recovery_key_then_decrypted_in_place(
@@ -90,7 +90,7 @@ def test_history_unreadable_until_the_recovery_key_then_decrypted_in_place(
     browser.wait(*room_button, timeout=90)
     browser.click(*room_button)
     browser.wait(role("heading", ROOM))
-    browser.wait(role("region", "Timeline"), role("article"), timeout=60)
+    browser.wait(role("list", "Timeline"), role("article"), timeout=60)
     wait_until(lambda: len(timeline_articles(browser)) >= len(SECRETS), what="the history on screen")
     before = timeline_articles(browser)
     assert not any(s in a for a in before for s in SECRETS), before
@@ -115,7 +115,7 @@ def test_history_unreadable_until_the_recovery_key_then_decrypted_in_place(
 
     # The same rows turn into their text, without a reload, as the backup's keys arrive.
     for body in SECRETS:
-        browser.wait(role("region", "Timeline"), text(body), timeout=90)
+        browser.wait(role("list", "Timeline"), text(body), timeout=90)
     after = timeline_articles(browser)
     assert not any(UNREADABLE.search(a) and not any(s in a for s in SECRETS) for a in after), after
     assert browser.count(role("status"), text("This device is not verified")) == 0

@@ -4,6 +4,8 @@
 // (and the other Matrix users) on its side; this only acts on the page.
 // Elements are found the way a person names them: by role and accessible
 // name, or by visible text.
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { launchChromium } from "./chromium.mjs";
 
@@ -71,6 +73,45 @@ function locate(path) {
   return loc;
 }
 
+/** Where the keyboard focus is, as a person would check it: what it is, the timeline row it is in, whether it is on screen, its outline. */
+function focusedElement() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const box = el.getBoundingClientRect();
+  const view = (el.closest('[role="list"]') ?? document.documentElement).getBoundingClientRect();
+  const style = getComputedStyle(el);
+  return {
+    tag: el.tagName.toLowerCase(),
+    role: el.getAttribute("role"),
+    label: el.getAttribute("aria-label") ?? el.getAttribute("title"),
+    text: el.innerText,
+    row: el.closest('[role="listitem"]')?.innerText ?? null,
+    in_view: box.height > 0 && box.top >= view.top - 1 && box.bottom <= view.bottom + 1,
+    // Its top and bottom and the list's (or the page's), for a failure to show.
+    box: [box.top, box.bottom, view.top, view.bottom].map(Math.round),
+    outline: { style: style.outlineStyle, width: parseFloat(style.outlineWidth) || 0, color: style.outlineColor },
+  };
+}
+
+const axeSource = () => readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * Runs axe-core over the page as it is now (injected through the debugger
+ * protocol, which the page's CSP does not govern), writes the full report
+ * to `file`, and returns each violation's rule, impact and first targets.
+ */
+async function axe({ file }) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource());
+  const report = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  return report.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+  }));
+}
+
 const ops = {
   goto: ({ url }) => page.goto(url).then(() => page.url()),
   reload: () => page.reload().then(() => page.url()),
@@ -99,6 +140,15 @@ const ops = {
     }, { by, frames }),
   route_websockets: () => page.routeWebSocket(/\/_gomuks\/websocket/, routeSocket),
   drop_websockets: dropSockets,
+  // Keys pressed on whatever has the focus, one after another, as on a keyboard.
+  keys: async ({ keys }) => {
+    for (const key of keys) await page.keyboard.press(key);
+  },
+  type: ({ text }) => page.keyboard.type(text),
+  focused: () => page.evaluate(focusedElement),
+  emulate_media: ({ forced_colors }) => page.emulateMedia({ forcedColors: forced_colors }),
+  viewport: ({ width, height }) => page.setViewportSize({ width, height }),
+  axe,
   screenshot: ({ file }) => page.screenshot({ path: file }).then(() => file),
 };
 

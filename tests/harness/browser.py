@@ -116,6 +116,32 @@ class Browser:
         """Cuts the routed websockets; new ones wait `hold` seconds before reaching the server."""
         return self.call("drop_websockets", hold_ms=int(hold * 1000))
 
+    def keys(self, *keys: str) -> None:
+        """Presses keys on whatever has the focus, one after another."""
+        self.call("keys", keys=list(keys))
+
+    def type(self, text: str) -> None:
+        """Types text on whatever has the focus, key by key."""
+        self.call("type", text=text)
+
+    def focused(self) -> dict | None:
+        """What has the keyboard focus: tag, role, label, text, the timeline
+        row it is in (`row`), whether it is on screen (`in_view`), its outline."""
+        return self.call("focused")
+
+    def emulate_media(self, forced_colors: str) -> None:
+        """"active" or "none": forced-colours mode, as Windows' high contrast."""
+        self.call("emulate_media", forced_colors=forced_colors)
+
+    def viewport(self, width: int, height: int) -> None:
+        self.call("viewport", width=width, height=height)
+
+    def axe(self, report: Path) -> list[dict]:
+        """axe-core over the page as it is; the full report goes to `report`,
+        the violations (id, impact, help, targets) come back."""
+        Path(report).parent.mkdir(parents=True, exist_ok=True)
+        return self.call("axe", file=str(report))
+
     def screenshot(self, file: Path) -> None:
         Path(file).parent.mkdir(parents=True, exist_ok=True)
         self.call("screenshot", file=str(file))

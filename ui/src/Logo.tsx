@@ -1,3 +1,5 @@
+import "./Logo.css";
+
 /** The app icon's diamond lattice (icons/), drawn in SVG so it stays sharp at any zoom. */
 export function Logo({ size }: { size: number }) {
   return (

@@ -1,3 +1,5 @@
+// The base styles first: the components' own (imported by each) build on them.
+import "./app.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
@@ -12,7 +14,6 @@ import { Store } from "./state/store";
 import { notifyFromSync } from "./notify";
 import type { SyncComplete } from "./rpc/types";
 import { applyTheme, getSettings, loadShellSettings } from "./settings";
-import "./app.css";
 import "./components/security/security.css";
 
 applyTheme(getSettings().theme);

@@ -2,6 +2,7 @@ import type { FormEvent, ReactNode } from "react";
 import { Logo } from "../Logo";
 import { FormError } from "./FormError";
 import type { SubmitState } from "./useSubmit";
+import "./AuthCard.css";
 
 /** The card both login forms share: logo, title, fields, an error line and a submit button. */
 export function AuthCard(props: { title: string; subtitle: string; submitLabel: string; form: SubmitState; children: ReactNode }) {

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { mediaUrl } from "../media";
+import "./Avatar.css";
 
 const HUES = [150, 200, 260, 320, 20, 45, 100, 180];
 

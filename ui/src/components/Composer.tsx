@@ -9,6 +9,7 @@ import { eventContent, latestEdit } from "../state/timelineItems";
 import { EmojiPicker } from "./EmojiPicker";
 import { UploadPreview } from "./UploadPreview";
 import { Icon } from "./Icon";
+import "./Composer.css";
 
 /** Our newest text message still in the timeline, for Up-to-edit. */
 function lastOwnMessage(room: RoomState, me: string | undefined): Event | undefined {

@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from "react";
 import { Dialog } from "./Dialog";
+import "./Confirm.css";
 
 interface Question {
   text: string;

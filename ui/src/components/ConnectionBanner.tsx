@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from "react";
 import { useConnectionStatus, useSelect } from "../state/context";
+import "./ConnectionBanner.css";
 
 const never = () => () => {};
 const everySecond = (tick: () => void) => {

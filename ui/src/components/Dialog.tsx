@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from "react";
+import "./Dialog.css";
 
 /**
  * A modal on the native <dialog>: focus is trapped, Escape and a backdrop

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { EMOJI_CATEGORIES, searchEmoji } from "../emoji";
+import "./EmojiPicker.css";
 
 /** A searchable grid of emoji; Escape or a click elsewhere closes it. */
 export function EmojiPicker({ onPick, onClose }: { onPick(emoji: string): void; onClose(): void }) {

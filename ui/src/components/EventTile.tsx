@@ -11,9 +11,10 @@ import { Avatar, userHue } from "./Avatar";
 import { confirmAction } from "./Confirm";
 import { EmojiPicker } from "./EmojiPicker";
 import { MessageBody } from "./MessageBody";
-import { Icon } from "./Icon";
+import { Icon, type IconName } from "./Icon";
 import { DeviceShield } from "./security/DeviceShield";
 import { SenderShield } from "./security/SenderShield";
+import "./EventTile.css";
 
 export interface TileActions {
   reply(ev: Event): void;
@@ -24,7 +25,12 @@ export interface TileActions {
   error(message: string): void;
 }
 
-const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
+// The toolbar's one-click reactions, drawn as icons (see Icon); the key sent is the emoji.
+const QUICK_REACTIONS: { key: string; icon: IconName }[] = [
+  { key: "👍", icon: "thumbsUp" },
+  { key: "❤️", icon: "heart" },
+  { key: "😂", icon: "laugh" },
+];
 
 // One formatter for every tile: toLocaleTimeString builds a new one per call,
 // which was a tenth of the work of scrolling through a long timeline.
@@ -128,9 +134,9 @@ function Message(props: {
       </div>
       {!removed && !ev.event_id.startsWith("~") && (
         <div className="msg-tools" role="toolbar" aria-label="Actions">
-          {QUICK_REACTIONS.slice(0, 3).map((k) => (
-            <button key={k} className="tool" onClick={() => react(k)} title={`React ${k}`} aria-label={`React ${k}`}>
-              {k}
+          {QUICK_REACTIONS.map(({ key, icon }) => (
+            <button key={key} className="tool" onClick={() => react(key)} title={`React ${key}`} aria-label={`React ${key}`}>
+              <Icon name={icon} size={18} />
             </button>
           ))}
           <button className="tool" onClick={() => setPicker((p) => !p)} title="More reactions" aria-label="More reactions" aria-expanded={picker}>

@@ -1,4 +1,5 @@
 import { useId } from "react";
+import "./Field.css";
 
 /**
  * A labelled text input as the app's forms use it. The label alone names the

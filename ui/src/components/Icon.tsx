@@ -1,6 +1,8 @@
 // Line icons for the app's own controls (emoji are for what people write).
 // 24×24 strokes, drawn in currentColor so they follow the theme.
 
+import "./Icon.css";
+
 const PATHS = {
   attach: "M21 11.5 12.5 20a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3L15 7.5",
   smile: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm-3.5-7a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01",
@@ -29,6 +31,10 @@ const PATHS = {
   upload: "M12 15V4M7 9l5-5 5 5M5 20h14",
   check: "M5 12.5 10 17l9-10",
   device: "M4 5h16v11H4zM2 19h20",
+  // The hover toolbar's quick reactions: emoji glyphs are empty boxes where no emoji font is installed.
+  thumbsUp: "M7 10v10H4V10Zm0 0 4-7a2 2 0 0 1 2.6 2.4L13 10h5.5a2 2 0 0 1 2 2.3l-1.2 6A2 2 0 0 1 17.3 20H7",
+  heart: "M12 20s-8-4.7-8-10.2A4.3 4.3 0 0 1 12 7a4.3 4.3 0 0 1 8 2.8C20 15.3 12 20 12 20Z",
+  laugh: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18ZM7.5 13h9a4.5 4.5 0 0 1-9 0ZM8 8.5l2 1.5-2 1.5M16 8.5 14 10l2 1.5",
 } as const;
 
 export type IconName = keyof typeof PATHS;

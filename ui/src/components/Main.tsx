@@ -15,6 +15,7 @@ import { RoomView } from "./RoomView";
 import { SecurityHost } from "./security/SecurityHost";
 import { SettingsDialog } from "./SettingsDialog";
 import { SpacesBar } from "./SpacesBar";
+import "./Main.css";
 
 function roomFromHash(): string | null {
   const m = /^#\/room\/(.+)$/.exec(window.location.hash);

@@ -1,4 +1,4 @@
-import { memo, useMemo, useState, type CSSProperties, type MouseEvent } from "react";
+import { memo, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from "react";
 import { mediaUrl, rewriteHtmlMediaSrc, saveUrl } from "../media";
 import { insideTauri } from "../rpc/tauri";
 import { openExternal } from "../shell";
@@ -7,6 +7,7 @@ import type { Event, JsonObject } from "../rpc/types";
 import { eventContent, eventType } from "../state/timelineItems";
 import { Dialog } from "./Dialog";
 import { Icon } from "./Icon";
+import "./MessageBody.css";
 
 interface MediaInfo {
   mimetype?: string;
@@ -53,13 +54,44 @@ function htmlForTransport(html: string): string {
   return tpl.innerHTML;
 }
 
+const SPOILER = "[data-mx-spoiler]:not(.revealed)";
+
+/**
+ * Hidden spoilers are buttons (a tab stop, Enter or Space reveals) that a
+ * screen reader names "Spoiler, hidden" instead of reading them out: the
+ * text goes into an aria-hidden span until revealed.
+ */
+function markSpoilers(body: HTMLElement) {
+  for (const s of body.querySelectorAll<HTMLElement>(SPOILER)) {
+    if (s.hasAttribute("role")) continue;
+    const hidden = document.createElement("span");
+    hidden.setAttribute("aria-hidden", "true");
+    hidden.append(...s.childNodes);
+    const name = document.createElement("span");
+    name.className = "sr-only spoiler-name";
+    const reason = s.getAttribute("data-mx-spoiler");
+    name.textContent = reason ? `Spoiler (${reason}), hidden` : "Spoiler, hidden";
+    s.append(name, hidden);
+    s.setAttribute("role", "button");
+    s.setAttribute("tabindex", "0");
+  }
+}
+
+function reveal(spoiler: Element) {
+  spoiler.classList.add("revealed");
+  spoiler.removeAttribute("role");
+  spoiler.removeAttribute("tabindex");
+  spoiler.querySelector(":scope > .spoiler-name")?.remove();
+  spoiler.querySelector(":scope > [aria-hidden]")?.removeAttribute("aria-hidden");
+}
+
 /** Links open outside the app (the desktop shell checks their scheme); spoilers reveal on click; pills go through onPill. */
 function onBodyClick(e: MouseEvent<HTMLElement>, onPill: (kind: string, target: string) => void) {
   const el = e.target as HTMLElement;
-  const spoiler = el.closest("[data-mx-spoiler]");
-  if (spoiler && !spoiler.classList.contains("revealed")) {
+  const spoiler = el.closest(SPOILER);
+  if (spoiler) {
     e.preventDefault();
-    spoiler.classList.add("revealed");
+    reveal(spoiler);
     return;
   }
   const link = el.closest("a");
@@ -84,7 +116,7 @@ function MediaImage(props: { full: string; thumb: string; alt: string; box: CSSP
   const [viewing, setViewing] = useState(false);
   if (failed) {
     return (
-      <span className="media media-failed" style={props.box} role="img" aria-label={`${props.alt} (could not load)`}>
+      <span className="media media-failed" style={{ width: props.box.width }} role="img" aria-label={`${props.alt} (could not load)`}>
         <Icon name="image" size={28} />
         <span className="small">{props.alt || "Image"} could not be loaded</span>
       </span>
@@ -137,8 +169,21 @@ function DownloadLink(props: { url: string; save: string | undefined; name: stri
 
 function HtmlBody({ html, className, onPill }: { html: string; className: string; onPill(kind: string, target: string): void }) {
   const safe = useMemo(() => htmlForTransport(html), [html]);
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (ref.current) markSpoilers(ref.current);
+  }, [safe]);
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    const spoiler = (e.target as HTMLElement).closest(SPOILER);
+    if (!spoiler || (e.key !== "Enter" && e.key !== " ")) return;
+    e.preventDefault();
+    e.stopPropagation();
+    reveal(spoiler);
+  };
   // sanitized_html is the backend's sanitizer output: the only HTML we ever render.
-  return <div className={className} onClick={(e) => onBodyClick(e, onPill)} dangerouslySetInnerHTML={{ __html: safe }} />;
+  return (
+    <div ref={ref} className={className} onClick={(e) => onBodyClick(e, onPill)} onKeyDown={onKeyDown} dangerouslySetInnerHTML={{ __html: safe }} />
+  );
 }
 
 /** The visible part of a message: text or HTML, media, or why there is none. */

@@ -4,6 +4,7 @@ import { Dialog } from "./Dialog";
 import { Field } from "./Field";
 import { FormError } from "./FormError";
 import { useSubmit } from "./useSubmit";
+import "./segmented.css";
 
 type Tab = "dm" | "create" | "join";
 

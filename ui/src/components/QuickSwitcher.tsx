@@ -5,6 +5,7 @@ import { roomsOf } from "../state/selectors";
 import { Avatar } from "./Avatar";
 import { Dialog } from "./Dialog";
 import { UnreadBadge } from "./UnreadBadge";
+import "./QuickSwitcher.css";
 
 const MAX_RESULTS = 12;
 

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useSelect, useServices, useStore } from "../state/context";
 import { isRoomMuted } from "../state/pushRules";
 import { roomName, type Member } from "../state/members";
@@ -8,63 +8,83 @@ import { Avatar } from "./Avatar";
 import { confirmAction } from "./Confirm";
 import { FormError } from "./FormError";
 import { useSubmit } from "./useSubmit";
+import { useTabs } from "./Tabs";
+import { VirtualList } from "./VirtualList";
 import { Icon } from "./Icon";
 import { UserTrust } from "./security/UserTrust";
+import "./RightPanel.css";
+
+const PANEL_TABS = ["members", "info"] as const;
 
 /** Members (by power, then name) and the room's details, with leave and mute. */
 export function RightPanel({ room, ownUserId, onClose }: { room: RoomState; ownUserId: string | undefined; onClose(): void }) {
   const [tab, setTab] = useState<"members" | "info">("members");
+  const tabs = useTabs(PANEL_TABS, tab, setTab);
   const [selected, setSelected] = useState<Member | null>(null);
   const members = useSelect(() => membersOf(room));
   return (
     <aside className="right-panel" aria-label="Room details">
       <header className="panel-head">
-        <div role="tablist" className="tabs">
-          <button role="tab" aria-selected={tab === "members"} className={tab === "members" ? "tab active" : "tab"} onClick={() => setTab("members")}>
+        <div {...tabs.list} className="tabs">
+          <button {...tabs.tab("members")}>
             Members {members.length > 0 && <span className="muted">{members.length}</span>}
           </button>
-          <button role="tab" aria-selected={tab === "info"} className={tab === "info" ? "tab active" : "tab"} onClick={() => setTab("info")}>
-            Info
-          </button>
+          <button {...tabs.tab("info")}>Info</button>
         </div>
         <button className="btn ghost small" onClick={onClose} aria-label="Close panel">
           <Icon name="close" size={16} />
         </button>
       </header>
+      <div {...tabs.panel} className="panel-body">
       {tab === "members" && selected ? (
         <MemberDetails member={selected} own={selected.userId === ownUserId} onBack={() => setSelected(null)} />
       ) : tab === "members" ? (
         <>
           <InviteBox roomId={room.meta.room_id} />
-          <ul className="member-list">
-            {members.length === 0 && <li className="muted">Loading members…</li>}
-            {members.map((m) => (
-              <li key={m.userId}>
-                <button className="member" onClick={() => setSelected(m)} aria-label={`${m.name}, ${m.userId}`}>
-                <Avatar id={m.userId} name={m.name} mxc={m.avatar} size={32} />
-                <span className="member-text">
-                  <span className="member-name">
-                    {m.name}
-                    {m.userId === ownUserId && <span className="muted"> (you)</span>}
-                  </span>
-                  <span className="muted small">{m.userId}</span>
-                </span>
-                {m.powerLevel >= 100 ? (
-                  <span className="role">Admin</span>
-                ) : m.powerLevel >= 50 ? (
-                  <span className="role">Mod</span>
-                ) : m.membership === "invite" ? (
-                  <span className="role muted">Invited</span>
-                ) : null}
-                </button>
-              </li>
-            ))}
-          </ul>
+          {members.length === 0 ? (
+            <p className="member-list muted">Loading members…</p>
+          ) : (
+            <MemberList members={members} ownUserId={ownUserId} onSelect={setSelected} />
+          )}
         </>
       ) : (
         <RoomInfo room={room} />
       )}
+      </div>
     </aside>
+  );
+}
+
+/** Every member, as a virtual list: a room of thousands renders the few rows in view. */
+function MemberList(props: { members: Member[]; ownUserId: string | undefined; onSelect(m: Member): void }) {
+  const { members, ownUserId, onSelect } = props;
+  const rows = useMemo(() => members.map((m) => ({ key: m.userId, member: m })), [members]);
+  return (
+    <VirtualList
+      className="member-list"
+      label="Members"
+      items={rows}
+      estimate={48}
+      render={({ member: m }) => (
+        <button className="member" onClick={() => onSelect(m)}>
+          <Avatar id={m.userId} name={m.name} mxc={m.avatar} size={32} />
+          <span className="member-text">
+            <span className="member-name">
+              {m.name}
+              {m.userId === ownUserId && <span className="muted"> (you)</span>}
+            </span>
+            <span className="muted small">{m.userId}</span>
+          </span>
+          {m.powerLevel >= 100 ? (
+            <span className="role">Admin</span>
+          ) : m.powerLevel >= 50 ? (
+            <span className="role">Mod</span>
+          ) : m.membership === "invite" ? (
+            <span className="role muted">Invited</span>
+          ) : null}
+        </button>
+      )}
+    />
   );
 }
 

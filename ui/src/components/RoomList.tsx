@@ -10,6 +10,7 @@ import { Icon } from "./Icon";
 import { SecurityNotice } from "./security/SecurityNotice";
 import { VirtualList } from "./VirtualList";
 import { UnreadBadge } from "./UnreadBadge";
+import "./RoomList.css";
 
 type Row = { key: string; room: RoomState; version: number };
 

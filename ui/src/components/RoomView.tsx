@@ -11,6 +11,7 @@ import { RightPanel } from "./RightPanel";
 import { Timeline } from "./Timeline";
 import { Icon } from "./Icon";
 import { IdentityChangeNotice, RoomShield } from "./security/RoomShield";
+import "./RoomView.css";
 
 /** The open room: header, timeline, composer, and the side panel when asked for. */
 export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string): void; onBack(): void }) {
@@ -18,7 +19,7 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
   // The room object (replaced by a clear_state) and its meta: the header's
   // slice. The timeline, composer and panel watch their own.
   const room = useSelect((s) => s.rooms.get(roomId));
-  useSelect(() => room?.meta);
+  const meta = useSelect(() => room?.meta);
   const { store, actions: backend, client, drafts } = useServices();
   const online = useConnectionStatus().state === "open";
   const [panel, setPanel] = useState(false);
@@ -49,7 +50,7 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
     [drafts, store, roomId, onOpenRoom, showError],
   );
 
-  if (!room) {
+  if (!room || !meta) {
     return (
       <section className="room-empty" aria-label="Opening room">
         <p className="muted">
@@ -59,7 +60,7 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
     );
   }
   const name = roomName(room);
-  const members = room.meta.lazy_load_summary?.["m.joined_member_count"];
+  const members = meta.lazy_load_summary?.["m.joined_member_count"];
   return (
     <div className="room-area">
       <section className="room-view" aria-label={name}>
@@ -67,22 +68,23 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
           <button className="btn ghost icon narrow-only" onClick={props.onBack} aria-label="Back to rooms">
             <Icon name="back" />
           </button>
-          <Avatar id={room.meta.dm_user_id ?? roomId} name={name} mxc={room.meta.avatar} size={36} />
+          <Avatar id={meta.dm_user_id ?? roomId} name={name} mxc={meta.avatar} size={36} />
           <div className="room-head-text">
             <h2>{name}</h2>
-            {room.meta.topic ? (
-              <p className="room-topic" title={room.meta.topic}>
-                {room.meta.topic}
+            {meta.topic ? (
+              <p className="room-topic" title={meta.topic}>
+                {meta.topic}
               </p>
             ) : (
               members !== undefined && <p className="room-topic">{members} members</p>
             )}
           </div>
-          <RoomShield meta={room.meta} />
+          <RoomShield meta={meta} />
           <button
             className={panel ? "btn ghost active" : "btn ghost"}
             onClick={() => setPanel((p) => !p)}
             aria-pressed={panel}
+            aria-label="Room info"
             title="Members and room info"
           >
             <Icon name="users" /> <span className="hide-narrow">Room info</span>
@@ -99,7 +101,7 @@ export function RoomView(props: { roomId: string; onOpenRoom(idOrAlias: string):
         <PanelBoundary label="Timeline" resetKey={room}>
           <Timeline room={room} actions={actions} />
         </PanelBoundary>
-        <IdentityChangeNotice meta={room.meta} />
+        <IdentityChangeNotice meta={meta} />
         <PanelBoundary label="Composer" resetKey={room}>
           <Composer key={roomId} room={room} onError={showError} />
         </PanelBoundary>

@@ -9,8 +9,12 @@ import { useSubmit } from "./useSubmit";
 import { Dialog } from "./Dialog";
 import { Icon } from "./Icon";
 import { SecurityTab } from "./security/SecurityTab";
+import { useTabs } from "./Tabs";
+import "./segmented.css";
+import "./SettingsDialog.css";
 
 export type SettingsTab = "general" | "security";
+const SETTINGS_TABS = ["general", "security"] as const;
 
 const THEMES: { value: Theme; label: string }[] = [
   { value: "system", label: "Match system" },
@@ -42,6 +46,7 @@ function DisplayNameField({ current }: { current: string }) {
 /** Two tabs: General (appearance, notifications, the tray, the account with log out) and Security. */
 export function SettingsDialog({ onClose, initialTab = "general" }: { onClose(): void; initialTab?: SettingsTab }) {
   const [tab, setTab] = useState<SettingsTab>(initialTab);
+  const tabs = useTabs(SETTINGS_TABS, tab, setTab);
   return (
     <Dialog label="Settings" onClose={onClose} className="settings">
       <header className="dialog-head">
@@ -50,14 +55,14 @@ export function SettingsDialog({ onClose, initialTab = "general" }: { onClose():
           <Icon name="close" size={16} />
         </button>
       </header>
-      <div role="tablist" className="tabs settings-tabs">
-        {(["general", "security"] as const).map((t) => (
-          <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? "tab active" : "tab"} onClick={() => setTab(t)}>
+      <div {...tabs.list} className="tabs settings-tabs">
+        {SETTINGS_TABS.map((t) => (
+          <button key={t} {...tabs.tab(t)}>
             {t === "general" ? "General" : "Security"}
           </button>
         ))}
       </div>
-      <div role="tabpanel" aria-label={tab === "general" ? "General" : "Security"}>
+      <div {...tabs.panel}>
         {tab === "general" ? <GeneralTab onClose={onClose} /> : <SecurityTab />}
       </div>
     </Dialog>

@@ -3,6 +3,7 @@ import { roomName } from "../state/members";
 import { roomsInSpace, topSpaces, unreadIn } from "../state/roomList";
 import { Avatar } from "./Avatar";
 import { Logo } from "../Logo";
+import "./SpacesBar.css";
 
 /** The narrow left column: all rooms, each top-level space, and settings at the bottom. */
 export function SpacesBar(props: { selected: string | null; onSelect(id: string | null): void; onSettings(): void }) {

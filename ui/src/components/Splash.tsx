@@ -1,4 +1,5 @@
 import { Logo } from "../Logo";
+import "./Splash.css";
 
 /** A centred wait screen with a spinner and what we are waiting for. */
 export function Splash({ message }: { message: string }) {

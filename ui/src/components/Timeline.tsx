@@ -8,8 +8,12 @@ import { ErrorBoundary } from "./ErrorBoundary";
 import { EventTile, type TileActions } from "./EventTile";
 import { VirtualList, type VirtualListHandle } from "./VirtualList";
 import { Icon } from "./Icon";
+import "./Timeline.css";
 
 type Row = TimelineItem | { kind: "top"; key: string };
+
+/** The keyboard walk stops at events (messages and state lines), not at separators. */
+const isEventRow = (row: Row) => row.kind === "event";
 
 function dayLabel(ts: number): string {
   const d = new Date(ts);
@@ -102,6 +106,7 @@ export function Timeline(props: { room: RoomState; actions: Omit<TileActions, "j
       <VirtualList
         className="timeline"
         label="Timeline"
+        focusable={isEventRow}
         items={rows}
         estimate={64}
         chat

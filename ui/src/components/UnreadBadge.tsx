@@ -1,4 +1,5 @@
 import type { Room } from "../rpc/types";
+import "./UnreadBadge.css";
 
 /** Count of notifying messages (red when one mentions us); a dot for quieter unread. */
 export function UnreadBadge({ meta }: { meta: Room }) {

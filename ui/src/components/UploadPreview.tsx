@@ -2,6 +2,7 @@ import { useEffect, useMemo } from "react";
 import { Dialog } from "./Dialog";
 import { formatSize } from "./MessageBody";
 import { Icon } from "./Icon";
+import "./UploadPreview.css";
 
 /** What is about to be uploaded: image previews, names and sizes, then Send or Cancel. */
 export function UploadPreview({ files, onSend, onCancel }: { files: File[]; onSend(): void; onCancel(): void }) {

@@ -67,4 +67,13 @@ describe("what a backend event re-renders", () => {
     expect(container.textContent).toContain("four");
     expect(bodies.renders).toBeGreaterThan(before);
   });
+
+  it("a new topic shows in the header without re-rendering the tiles", async () => {
+    const { store, container } = await openRoom();
+    const before = bodies.renders;
+    store.applySync(sync({ rooms: { [R]: syncRoom({ meta: room(R, { name: "Room", topic: "A new topic" }) }) } }));
+    await settle();
+    expect(container.querySelector(".room-topic")?.textContent).toBe("A new topic");
+    expect(bodies.renders).toBe(before);
+  });
 });

@@ -147,6 +147,12 @@ export function putReceipts(room: RoomState, receipts: Record<string, Receipt[]>
   }
 }
 
+/** Marks a change to what the timeline shows (its events, their reactions and edits, the senders' names). */
+export function timelineChanged(room: RoomState): void {
+  room.timelineVersion++;
+  room.version++;
+}
+
 /** One room's part of a sync_complete. */
 export function applySyncRoom(room: RoomState, sync: SyncRoom, ownUserId: string | undefined): void {
   if (sync.meta) room.meta = sync.meta;
@@ -162,8 +168,8 @@ export function applySyncRoom(room: RoomState, sync: SyncRoom, ownUserId: string
   putReceipts(room, sync.receipts);
   const stateChanged = Object.keys(sync.state).length > 0;
   if (stateChanged) room.stateVersion++;
-  if (stateChanged || sync.events.length > 0 || sync.timeline.length > 0 || sync.reset) room.timelineVersion++;
-  room.version++;
+  if (stateChanged || sync.events.length > 0 || sync.timeline.length > 0 || sync.reset) timelineChanged(room);
+  else room.version++;
 }
 
 /** Applies one page of history, unless the timeline was reset since it was asked for. */
@@ -182,8 +188,7 @@ export function applyPage(
   );
   putReceipts(room, page.receipts);
   room.hasMoreHistory = page.has_more;
-  room.timelineVersion++;
-  room.version++;
+  timelineChanged(room);
   return true;
 }
 
@@ -194,8 +199,7 @@ export function addLocalEcho(room: RoomState, echo: Event, ownUserId: string | u
     room.pending.push(echo.rowid);
     dropPlacedEchoes(room);
   }
-  room.timelineVersion++;
-  room.version++;
+  timelineChanged(room);
 }
 
 /** The oldest timeline row we hold, where the next page starts (0: from the newest). */
@@ -219,6 +223,5 @@ export function applyRoomState(room: RoomState, events: Event[], ownUserId: stri
     map.set(ev.state_key, ev.rowid);
   }
   room.stateVersion++;
-  room.timelineVersion++;
-  room.version++;
+  timelineChanged(room);
 }

@@ -9,7 +9,7 @@ import type {
   SyncComplete,
   SyncStatus,
 } from "../rpc/types";
-import { addLocalEcho, applySyncRoom, newRoom, putEvent, type RoomState } from "./room";
+import { addLocalEcho, applySyncRoom, newRoom, putEvent, timelineChanged, type RoomState } from "./room";
 import { VerificationFlows } from "./verification";
 
 /**
@@ -104,8 +104,7 @@ export class Store {
         // Each replaces the undecryptable one of the same rowid, where the timeline shows it.
         for (const ev of d.events) putEvent(room, ev, this.ownUserId);
         if (d.preview_event_rowid) room.meta = { ...room.meta, preview_event_rowid: d.preview_event_rowid };
-        room.timelineVersion++;
-        room.version++;
+        timelineChanged(room);
         break;
       }
       default:
@@ -173,8 +172,7 @@ export class Store {
     if (!room) return;
     const event: Event = done.error ? { ...done.event, send_error: done.error } : done.event;
     putEvent(room, event, this.ownUserId);
-    room.timelineVersion++;
-    room.version++;
+    timelineChanged(room);
     this.changed();
   }
 

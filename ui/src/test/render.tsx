@@ -16,6 +16,7 @@ globalThis.ResizeObserver ??= class {
   unobserve() {}
   disconnect() {}
 };
+Element.prototype.scrollIntoView ??= function () {};
 
 /** The services around a store, on a fake transport the test can read. */
 export function servicesFor(store: Store): AppServices & { transport: ReturnType<typeof started>["t"] } {

@@ -6,6 +6,7 @@ import { displayName } from "../../state/members";
 import { Icon } from "../Icon";
 import { openSecurityDialog } from "./openDialogs";
 import { useUserTrust } from "./useTrust";
+import "./RoomShield.css";
 
 /**
  * The room header's encryption mark: "Encrypted" for an encrypted room; in a
