@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::{Mutex, MutexGuard, mpsc};
-use trellis_rpc::Envelope;
+use trellis_rpc::{
+    Envelope,
+    events::{SyncStatus, SyncStatusType, name},
+};
 
 use crate::replay::Replay;
 
@@ -21,10 +24,21 @@ pub struct Bus {
     replay: Arc<std::sync::Mutex<Replay>>,
 }
 
-#[derive(Default)]
 pub struct BusInner {
     last_id: i64,
     subscribers: Vec<LineSender>,
+    /// The newest `sync_status`, which every connect payload carries.
+    sync_status: SyncStatus,
+}
+
+impl Default for BusInner {
+    fn default() -> Self {
+        Self {
+            last_id: 0,
+            subscribers: Vec::new(),
+            sync_status: SyncStatus::WAITING,
+        }
+    }
 }
 
 impl BusInner {
@@ -45,6 +59,10 @@ impl BusInner {
         self.last_id
     }
 
+    pub fn sync_status(&self) -> &SyncStatus {
+        &self.sync_status
+    }
+
     pub fn subscribe(&mut self, tx: LineSender) {
         self.subscribers.push(tx);
     }
@@ -53,11 +71,34 @@ impl BusInner {
 impl Bus {
     pub async fn emit<T: Serialize>(&self, command: &str, data: &T) {
         let mut inner = self.inner.lock().await;
+        self.broadcast(&mut inner, command, data);
+    }
+
+    fn broadcast<T: Serialize>(&self, inner: &mut BusInner, command: &str, data: &T) {
         let line = inner.envelope(command, data);
         inner.subscribers.retain(|s| s.send(line.clone()).is_ok());
         if let Ok(mut replay) = self.replay.lock() {
             replay.push(inner.last_id, line);
         }
+    }
+
+    /// Records the sync status and announces it when it changed. Like
+    /// gomuks, `ok` is announced only on a change to `ok` (the first
+    /// successful sync, a recovery), not after every sync; the other states
+    /// on every report, since each carries its error and count.
+    pub async fn set_sync_status(&self, status: SyncStatus) {
+        let mut inner = self.inner.lock().await;
+        let unchanged = match status.status {
+            SyncStatusType::Ok | SyncStatusType::Waiting => {
+                inner.sync_status.status == status.status
+            }
+            _ => false,
+        };
+        if unchanged {
+            return;
+        }
+        self.broadcast(&mut inner, name::SYNC_STATUS, &status);
+        inner.sync_status = status;
     }
 
     pub(crate) fn replay(&self) -> &Arc<std::sync::Mutex<Replay>> {

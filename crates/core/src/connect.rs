@@ -3,9 +3,7 @@
 //! or, for a websocket resuming, run_id, the events it missed, init_complete.
 
 use tokio::sync::mpsc;
-use trellis_rpc::events::{
-    InitComplete, RunData, SyncComplete, SyncRoom, SyncStatus, SyncStatusType, name,
-};
+use trellis_rpc::events::{InitComplete, RunData, SyncComplete, SyncRoom, name};
 
 use crate::{
     Backend, CoreError,
@@ -63,6 +61,8 @@ impl Backend {
                 let _ = tx.send(line);
             }
             let _ = tx.send(bus.envelope(name::RUN_ID, &self.run_data()));
+            let status = bus.sync_status().clone();
+            let _ = tx.send(bus.envelope(name::SYNC_STATUS, &status));
             let _ = tx.send(bus.envelope(name::INIT_COMPLETE, &InitComplete {}));
         } else {
             self.send_initial(&mut bus, &tx).await?;
@@ -99,16 +99,9 @@ impl Backend {
         for flow in session.iter().flat_map(|s| s.crypto.flows.active()) {
             send(bus.envelope(name::VERIFICATION, &flow));
         }
-        let restore_error = inner.restore_error.lock().ok().and_then(|e| e.clone());
-        if let Some(error) = restore_error.filter(|_| session.is_none()) {
-            let status = SyncStatus {
-                status: SyncStatusType::PermanentlyFailed,
-                error,
-                error_count: 1,
-                last_sync: None,
-            };
-            send(bus.envelope(name::SYNC_STATUS, &status));
-        }
+        // gomuks's frontends show "waiting" until they hear otherwise.
+        let status = bus.sync_status().clone();
+        send(bus.envelope(name::SYNC_STATUS, &status));
         for payload in initial_payload(&inner.store, session.as_ref().map(|s| s.user_id())).await? {
             send(bus.envelope(name::SYNC_COMPLETE, &payload));
         }

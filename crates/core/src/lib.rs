@@ -70,8 +70,6 @@ pub(crate) struct Inner {
     pub send_queue: send::SendQueue,
     /// Serializes back-pagination from the homeserver.
     pub pagination_lock: tokio::sync::Mutex<()>,
-    /// Why the last session could not come back, shown to each frontend.
-    pub restore_error: std::sync::Mutex<Option<String>>,
     pub media_cache: media::MediaCache,
     pub tasks: tasks::Tasks,
 }
@@ -92,15 +90,19 @@ impl Backend {
             session: RwLock::new(None),
             send_queue: send::SendQueue::default(),
             pagination_lock: tokio::sync::Mutex::new(()),
-            restore_error: std::sync::Mutex::new(None),
             media_cache: media::MediaCache::in_profile(profile_dir),
             tasks: tasks::Tasks::default(),
         });
         if let Err(e) = session::restore(&inner).await {
             tracing::error!("the previous session could not be restored: {e}");
-            if let Ok(mut slot) = inner.restore_error.lock() {
-                *slot = Some(e.to_string());
-            }
+            // Every frontend is told why, in its connect payload.
+            let status = trellis_rpc::events::SyncStatus {
+                status: trellis_rpc::events::SyncStatusType::PermanentlyFailed,
+                error: e.to_string(),
+                error_count: 1,
+                last_sync: None,
+            };
+            inner.bus.set_sync_status(status).await;
         }
         Ok(Self { inner })
     }

@@ -12,7 +12,7 @@ use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 use trellis_rpc::{
     commands::{LoginCustomParams, LoginParams},
-    events::{ClientState, name},
+    events::{ClientState, SyncStatus, name},
 };
 
 use crate::{
@@ -263,6 +263,7 @@ async fn start(inner: &Arc<Inner>, client: Client, account: Account) -> Arc<Sess
     // Before the first sync, whose undecryptable history is described with it.
     let created = client.encryption().device_creation_timestamp().await;
     crypto::utd::set_device_created(created.get().into());
+    inner.bus.set_sync_status(SyncStatus::WAITING).await;
     let sync_task = inner.tasks.spawn(sync::run(
         Arc::downgrade(inner),
         inner.tasks.stop.clone(),
@@ -358,6 +359,7 @@ pub async fn logout(inner: &Arc<Inner>) -> Result<(), CoreError> {
     remove_sdk_stores(inner).await?;
     drop(slot);
     tracing::info!("logged out");
+    inner.bus.set_sync_status(SyncStatus::WAITING).await;
     inner
         .bus
         .emit(name::CLIENT_STATE, &client_state(None))

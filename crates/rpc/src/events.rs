@@ -131,6 +131,16 @@ pub struct SyncStatus {
     pub last_sync: Option<i64>,
 }
 
+impl SyncStatus {
+    /// Before the first sync of a session answers, and with no session.
+    pub const WAITING: Self = Self {
+        status: SyncStatusType::Waiting,
+        error: String::new(),
+        error_count: 0,
+        last_sync: None,
+    };
+}
+
 /// `client_state.verification_state`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct VerificationState {

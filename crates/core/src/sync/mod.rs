@@ -109,7 +109,7 @@ pub(crate) async fn run(
                             error_count: errors + 1,
                             last_sync: None,
                         };
-                        backend.bus.emit(name::SYNC_STATUS, &status).await;
+                        backend.bus.set_sync_status(status).await;
                     }
                     return;
                 }
@@ -124,14 +124,14 @@ pub(crate) async fn run(
                 if errors > 0 {
                     errors = 0;
                     tracing::info!("sync recovered");
-                    let status = SyncStatus {
-                        status: SyncStatusType::Ok,
-                        error: String::new(),
-                        error_count: 0,
-                        last_sync: Some(process::now_ms()),
-                    };
-                    backend.bus.emit(name::SYNC_STATUS, &status).await;
                 }
+                let status = SyncStatus {
+                    status: SyncStatusType::Ok,
+                    error: String::new(),
+                    error_count: 0,
+                    last_sync: Some(process::now_ms()),
+                };
+                backend.bus.set_sync_status(status).await;
             }
             Err(error) => {
                 errors += 1;
@@ -142,7 +142,7 @@ pub(crate) async fn run(
                     error_count: errors,
                     last_sync: None,
                 };
-                backend.bus.emit(name::SYNC_STATUS, &status).await;
+                backend.bus.set_sync_status(status).await;
                 drop(backend);
                 let waited = stop.run_until_cancelled(tokio::time::sleep(backoff(errors)));
                 if waited.await.is_none() {

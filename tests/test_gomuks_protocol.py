@@ -1,0 +1,59 @@
+"""What a frontend written for gomuks relies on (issue 15), over stdio and a
+real websocket against Synapse: the sync status in every connect payload,
+`unsigned` on every event, `has_more` at a room's start, the web mode's auth
+parameters, UI serving and origin checks, and client transaction ids."""
+
+import time
+
+from harness import Backend
+from test_engine import join_invited_room, login
+from test_web_protocol import commands, ws_login
+
+
+def connect_commands(messages: list[dict]) -> list[str]:
+    """The event names of a connect payload, up to init_complete."""
+    seen = []
+    for env in messages:
+        if env["command"] in ("response", "error"):
+            continue
+        seen.append(env["command"])
+        if env["command"] == "init_complete":
+            break
+    return seen
+
+
+# --- sync_status --------------------------------------------------------------
+
+def test_sync_status_follows_client_state_on_every_connect(make_backend, make_web, synapse, register_user):
+    backend: Backend = make_backend()
+    assert connect_commands(backend.messages)[:3] == ["run_id", "client_state", "sync_status"]
+    assert backend.events("sync_status")[0]["type"] == "waiting"
+
+    # The first successful sync of a login says ok, once.
+    me = register_user()
+    mark = backend.mark()
+    login(backend, synapse, me)
+    backend.wait_event("sync_status", lambda s: s["type"] == "ok", timeout=30, after=mark)
+    time.sleep(2)  # several syncs later, still only the one
+    assert [s["type"] for s in backend.events("sync_status", mark)] == ["ok"]
+
+    # A restored session starts waiting again, then ok.
+    backend.restart()
+    assert connect_commands(backend.messages)[:3] == ["run_id", "client_state", "sync_status"]
+    backend.wait_event("sync_status", lambda s: s["type"] == "ok", timeout=30)
+
+    # A websocket connecting to a syncing backend hears ok at once, and again on a resume.
+    web = make_web()
+    client = web.ws()
+    ws_login(client, synapse, register_user("webby"))
+    client.wait_event("sync_status", lambda s: s["type"] == "ok", timeout=30)
+    second = web.ws()
+    assert commands(second)[:3] == ["run_id", "client_state", "sync_status"]
+    assert second.events("sync_status")[0]["type"] == "ok"
+    run_id = second.events("run_id")[0]["run_id"]
+    last = second.last_event_id
+    second.request("ping", {"last_received_id": last})
+    second.close()
+    resumed = web.ws(resume=(run_id, last))
+    assert "client_state" not in commands(resumed)
+    assert resumed.events("sync_status")[-1]["type"] == "ok"
