@@ -67,18 +67,6 @@ async fn paginate(store: &Store, before: i64) -> usize {
     events.len() + related.len() + receipts.len()
 }
 
-fn report(what: &str, mut ms: Vec<f64>) {
-    ms.sort_by(f64::total_cmp);
-    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "{what}: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} runs)",
-        at(0.5),
-        at(0.95),
-        at(1.0),
-        ms.len()
-    );
-}
-
 #[tokio::main]
 async fn main() {
     let (dir, store) = support::temp_store("room-bench").await;
@@ -113,7 +101,7 @@ async fn main() {
         page_ms.push(t.elapsed().as_secs_f64() * 1e3);
         assert!(n >= PAGE as usize, "page at {before} held {n}");
     }
-    report("paginate 100 (store)", page_ms);
+    support::report("paginate 100 (store)", page_ms);
 
     for include_members in [false, true] {
         let mut open_ms = Vec::with_capacity(RUNS);
@@ -126,7 +114,7 @@ async fn main() {
             open_ms.push(t.elapsed().as_secs_f64() * 1e3);
             assert!(!st.is_empty() && n >= PAGE as usize);
         }
-        report(
+        support::report(
             &format!(
                 "open room: get_room_state (include_members: {include_members}) + first paginate"
             ),

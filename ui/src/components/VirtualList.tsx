@@ -289,6 +289,8 @@ export function VirtualList<T extends { key: string }>(props: Props<T>) {
     const target = e.target as HTMLElement;
     const row = target.closest<HTMLElement>("[data-roving]");
     if (!row || row.parentElement !== scroller.current) return;
+    // A dialog opened from a row (the image viewer) keeps its own keys.
+    if (target.closest("dialog")) return;
     if (target !== row) {
       // Inside a row: Escape goes back to the row.
       if (e.key === "Escape" && !e.defaultPrevented) {

@@ -92,3 +92,16 @@ pub fn thread_cpu_secs() -> std::collections::BTreeMap<String, f64> {
     }
     threads
 }
+
+/// Prints p50, p95 and the maximum of a list of milliseconds.
+pub fn report(what: &str, mut ms: Vec<f64>) {
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{what}: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} runs)",
+        at(0.5),
+        at(0.95),
+        at(1.0),
+        ms.len()
+    );
+}
