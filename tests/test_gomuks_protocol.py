@@ -78,3 +78,22 @@ def test_unsigned_is_an_object_on_every_event(backend, synapse, register_user):
     for event in synced + page:
         assert isinstance(event.get("unsigned"), dict), event
 
+
+# --- paginate at the room's start ---------------------------------------------
+
+def test_paginate_after_a_join_ends_at_the_create_event(backend, synapse, register_user):
+    me, friend = register_user(), register_user("friend")
+    login(backend, synapse, me)
+    joined = join_invited_room(backend, friend, me.user_id, name="Fresh")
+    created = backend.request("create_room", {"name": "Mine"}, timeout=60)["room_id"]
+    for room_id in (joined, created):
+        backend.wait_event("sync_complete", lambda s: room_id in (s.get("rooms") or {}))
+        params = {"room_id": room_id, "limit": 100}
+        for _ in range(3):
+            page = backend.request("paginate", params, timeout=60)
+            if any(e["type"] == "m.room.create" for e in page["events"]):
+                break
+            params["max_timeline_id"] = page["events"][-1]["timeline_rowid"]
+        # The page holding the create event says it is the last one.
+        assert page["events"][-1]["type"] == "m.room.create", page
+        assert page["has_more"] is False, page
