@@ -6,7 +6,8 @@ parameters, UI serving and origin checks, and client transaction ids."""
 import time
 
 from harness import Backend
-from test_engine import join_invited_room, login
+from harness.frontend import join_invited_room, send_and_confirm
+from test_engine import login, timeline_events
 from test_web_protocol import commands, ws_login
 
 
@@ -57,3 +58,42 @@ def test_sync_status_follows_client_state_on_every_connect(make_backend, make_we
     resumed = web.ws(resume=(run_id, last))
     assert "client_state" not in commands(resumed)
     assert resumed.events("sync_status")[-1]["type"] == "ok"
+
+
+# --- unsigned -----------------------------------------------------------------
+
+def test_unsigned_is_an_object_on_every_event(backend, synapse, register_user):
+    me, friend = register_user(), register_user("friend")
+    login(backend, synapse, me)
+    room_id = join_invited_room(backend, friend, me.user_id, name="Unsigned")
+    mark = backend.mark()
+    echo, sent = send_and_confirm(backend, "send_message", {"room_id": room_id, "text": "mine"}, me.user_id)
+    assert echo["unsigned"] == {}, echo
+    assert sent["unsigned"] == {}, sent
+    friend.send_text(room_id, "theirs")
+    backend.wait_event("sync_complete", lambda s: any(e.get("content", {}).get("body") == "theirs"
+                                                      for e in timeline_events(s, room_id)), after=mark)
+    synced = [e for s in backend.events("sync_complete", mark) for e in timeline_events(s, room_id)]
+    page = backend.request("paginate", {"room_id": room_id, "limit": 50})["events"]
+    for event in synced + page:
+        assert isinstance(event.get("unsigned"), dict), event
+
+
+# --- paginate at the room's start ---------------------------------------------
+
+def test_paginate_after_a_join_ends_at_the_create_event(backend, synapse, register_user):
+    me, friend = register_user(), register_user("friend")
+    login(backend, synapse, me)
+    joined = join_invited_room(backend, friend, me.user_id, name="Fresh")
+    created = backend.request("create_room", {"name": "Mine"}, timeout=60)["room_id"]
+    for room_id in (joined, created):
+        backend.wait_event("sync_complete", lambda s: room_id in (s.get("rooms") or {}))
+        params = {"room_id": room_id, "limit": 100}
+        for _ in range(3):
+            page = backend.request("paginate", params, timeout=60)
+            if any(e["type"] == "m.room.create" for e in page["events"]):
+                break
+            params["max_timeline_id"] = page["events"][-1]["timeline_rowid"]
+        # The page holding the create event says it is the last one.
+        assert page["events"][-1]["type"] == "m.room.create", page
+        assert page["has_more"] is False, page

@@ -55,6 +55,7 @@ pub async fn paginate_server(
         }
     }
     let mut placed = Vec::new();
+    let mut reached_create = false;
     for tev in &page.chunk {
         let ev = match event::from_timeline(room_id, own_user_id, tev) {
             Ok(ev) => ev,
@@ -63,12 +64,16 @@ pub async fn paginate_server(
                 continue;
             }
         };
+        reached_create |= is_room_create(&ev.event_type, ev.state_key.as_deref());
         let (rowid, _) = store::event::insert(&mut tx, &ev).await?;
         if let Some(tuple) = timeline::prepend(&mut tx, room_id, rowid).await? {
             placed.push(tuple);
         }
     }
-    room::set_prev_batch(&mut tx, room_id, Some(page.end.as_deref().unwrap_or(""))).await?;
+    // Some homeservers hand out a token past the create event; there is
+    // nothing older, so it is dropped like an absent one.
+    let end = page.end.as_deref().filter(|_| !reached_create);
+    room::set_prev_batch(&mut tx, room_id, Some(end.unwrap_or(""))).await?;
     if reset {
         room::refresh_activity(&mut tx, room_id, own_user_id, 0).await?;
     }
@@ -82,9 +87,14 @@ pub async fn paginate_server(
         events,
         related_events: Vec::new(),
         receipts: Default::default(),
-        has_more: page.end.is_some(),
+        has_more: end.is_some(),
         from_server: true,
     })
+}
+
+/// The first event of every room: nothing on its timeline is older.
+pub fn is_room_create(event_type: &str, state_key: Option<&str>) -> bool {
+    event_type == "m.room.create" && state_key == Some("")
 }
 
 /// Stores events fetched from the homeserver outside the timeline (event

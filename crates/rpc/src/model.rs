@@ -47,7 +47,10 @@ pub struct Event {
     pub decrypted: Option<Box<RawValue>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decrypted_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Absent (local echoes) is kept as `None` in the store, which tells
+    /// echoes apart; frontends read fields of it unchecked, so it goes out
+    /// as `{}`.
+    #[serde(default, serialize_with = "unsigned_or_empty")]
     pub unsigned: Option<Box<RawValue>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_content: Option<LocalContent>,
@@ -71,6 +74,16 @@ pub struct Event {
     pub unread_type: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sticky_duration_ms: Option<i64>,
+}
+
+fn unsigned_or_empty<S: serde::Serializer>(
+    unsigned: &Option<Box<RawValue>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match unsigned.as_deref().filter(|u| u.get() != "null") {
+        Some(raw) => raw.serialize(serializer),
+        None => serde_json::Map::new().serialize(serializer),
+    }
 }
 
 /// `database.LocalContent`: what the backend derived from an event's content.

@@ -32,11 +32,15 @@ pub async fn paginate(backend: &Backend, p: PaginateParams) -> Result<Value, Cor
         if local.is_empty() {
             history::paginate_server(inner, &client, &user_id, &p.room_id, p.limit, false).await?
         } else {
+            // As gomuks: a page ending at the create event is the room's start.
+            let has_more = !local
+                .last()
+                .is_some_and(|e| history::is_room_create(&e.event_type, e.state_key.as_deref()));
             PaginationResponse {
                 events: local,
                 related_events: Vec::new(),
                 receipts: Default::default(),
-                has_more: true,
+                has_more,
                 from_server: false,
             }
         }
