@@ -823,7 +823,12 @@ export interface Event {
   content: JsonObject;
   decrypted?: JsonObject;
   decrypted_type?: string;
-  unsigned?: JsonObject;
+  /**
+   * Absent (local echoes) is kept as `None` in the store, which tells
+   * echoes apart; frontends read fields of it unchecked, so it goes out
+   * as `{}`.
+   */
+  unsigned: JsonObject;
   local_content?: LocalContent;
   transaction_id?: string;
   redacted_by?: string;

@@ -31,6 +31,7 @@ export function text(rowid: number, roomId: string, body: string, patch: Partial
     type: "m.room.message",
     timestamp: T0 + rowid * 1000,
     content: { msgtype: "m.text", body },
+    unsigned: {},
     ...patch,
   };
 }

@@ -233,7 +233,13 @@ enum Member {
 fn member(f: &syn::Field, ways: Ways, scope: &Scope) -> Result<Member, String> {
     let serde = serde_attrs::read(
         &f.attrs,
-        &["rename", "default", "skip_serializing_if", "flatten"],
+        &[
+            "rename",
+            "default",
+            "skip_serializing_if",
+            "flatten",
+            "serialize_with",
+        ],
     )?;
     if serde.has("flatten") {
         let parent = to_ts(&f.ty, scope)?;
@@ -248,11 +254,16 @@ fn member(f: &syn::Field, ways: Ways, scope: &Scope) -> Result<Member, String> {
     }
     let option = rust_type::option_inner(&f.ty);
     let skip = serde.value("skip_serializing_if");
-    // (may be absent, may be null) in each direction.
-    let sent_by_backend = (
-        skip.is_some(),
-        option.is_some() && skip != Some("Option::is_none"),
-    );
+    // (may be absent, may be null) in each direction. A `serialize_with`
+    // function in crates/rpc always writes a value (`unsigned` as `{}`).
+    let sent_by_backend = if serde.has("serialize_with") {
+        (false, false)
+    } else {
+        (
+            skip.is_some(),
+            option.is_some() && skip != Some("Option::is_none"),
+        )
+    };
     let read_by_backend = (serde.has("default") || option.is_some(), option.is_some());
     let (optional, nullable) = match (ways.out, ways.into) {
         (true, true) if sent_by_backend != read_by_backend => {
