@@ -356,3 +356,49 @@ def test_history_the_homeserver_refuses_is_said_at_the_top_and_loads_on_retry(we
         browser.scroll(timeline, by=-3000, frames=3)
     browser.wait(timeline, text("old-000 from bob"))
     assert browser.count(timeline, text("Could not load older messages", exact=False)) == 0
+
+
+@pytest.fixture
+def other_site():
+    """A plain page served from another port of this host: the same site as
+    the web mode for the browser (ports do not count), another origin."""
+    import http.server
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"<!doctype html><title>Another page</title><p>nothing to see"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_another_port_cannot_upload_or_move_keys_with_the_cookie(web, synapse, register_user, browser, other_site):
+    me = register_user("me")
+    sign_in(browser, web, synapse, me)
+    browser.wait(text("No rooms yet."), timeout=90)
+    routes = {
+        "upload": dict(url=f"{web.base}/_gomuks/upload?filename=note.txt", body="a note"),
+        "export": dict(url=f"{web.base}/_gomuks/keys/export", urlencoded={"passphrase": "pass phrase"}),
+        "import": dict(url=f"{web.base}/_gomuks/keys/import",
+                       form={"export": "not a key file", "passphrase": "pass phrase"}),
+    }
+    # From the web mode's own page the cookie reaches all three: the upload
+    # is stored, the export finds no room keys yet (a new account) and the
+    # import finds the file is not a key export.
+    own = {name: browser.post_status(**args) for name, args in routes.items()}
+    assert own == {"upload": 200, "export": 400, "import": 400}, own
+    # From the other port's page the browser sends the same cookie: refused.
+    browser.goto(other_site)
+    browser.wait(text("nothing to see"))
+    foreign = {name: browser.post_status(**args) for name, args in routes.items()}
+    assert foreign == {"upload": 403, "export": 403, "import": 403}, foreign

@@ -61,6 +61,9 @@ def test_login_sets_a_signed_cookie_and_keeps_only_a_hash(make_web):
 
     resp = requests.post(f"{web.base}/_gomuks/auth", timeout=30)
     assert resp.status_code == 401 and resp.headers["WWW-Authenticate"].startswith("Basic")
+    # A frontend with its own login form asks for no browser prompt (gomuks's no_prompt).
+    quiet = web.auth(password="wrong", no_prompt="true")
+    assert quiet.status_code == 401 and "WWW-Authenticate" not in quiet.headers
     assert web.auth(password="wrong").status_code == 401
     assert web.auth(username="someone", password="s3cret phrase").status_code == 401
 
@@ -325,7 +328,8 @@ def png_size(data: bytes) -> tuple[int, int]:
 def test_the_ui_is_served_with_a_strict_csp(make_web, tmp_path):
     ui = tmp_path / "dist"
     (ui / "assets").mkdir(parents=True)
-    (ui / "index.html").write_text("<!doctype html><title>Trellis</title><script src=/assets/app.js></script>")
+    (ui / "index.html").write_text('<!doctype html><meta name="application-name" content="Trellis">'
+                                   "<title>Trellis</title><script src=/assets/app.js></script>")
     (ui / "assets" / "app.js").write_text("console.log('hi')")
     web = make_web(env={"TRELLIS_UI_DIR": str(ui)})
     page = requests.get(web.base + "/", timeout=30)
@@ -334,10 +338,41 @@ def test_the_ui_is_served_with_a_strict_csp(make_web, tmp_path):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     script = requests.get(web.base + "/assets/app.js", timeout=30)
     assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
+    assert script.headers["Cache-Control"] == "max-age=604800, immutable"
     # Unknown paths are the app's own; the API keeps its own 401/404.
     assert "<title>Trellis</title>" in requests.get(web.base + "/rooms/x", timeout=30).text
     assert requests.get(web.base + "/_gomuks/anything", timeout=30).status_code == 401
     assert requests.get(web.base + "/../../etc/passwd", timeout=30).text.count("root:") == 0
+
+
+def test_a_frontend_built_for_gomuks_is_served_as_gomuks_serves_it(make_web, tmp_path):
+    """gomuks's own web frontend (--ui-dir): its index.html has an ETag
+    placeholder, it styles with inline `style` and `<style>`, and it compares
+    the ETag in its page with the one the websocket's run_id names."""
+    ui = tmp_path / "gomuks-web"
+    (ui / "assets").mkdir(parents=True)
+    (ui / "index.html").write_text('<!doctype html><html data-gomuks="true"><head><title>gomuks web</title>'
+                                   "<!-- etag placeholder --></head><body><div id=root></div>"
+                                   '<svg style="position: absolute"></svg>'
+                                   "<script type=module src=/assets/index-abc.js></script></body></html>")
+    (ui / "assets" / "index-abc.js").write_text("console.log('gomuks')")
+    web = make_web(env={"TRELLIS_UI_DIR": str(ui)})
+    page = requests.get(web.base + "/", timeout=30)
+    assert page.status_code == 200
+    etag = page.headers["ETag"]
+    assert etag.startswith('"') and len(etag) > 10
+    assert f'<meta name="gomuks-frontend-etag" content="{etag.replace(chr(34), "&quot;")}">' in page.text
+    assert "etag placeholder" not in page.text
+    csp = page.headers["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in csp
+    # Still no inline or remote script.
+    assert csp.split("script-src")[1].split(";")[0].strip() == "'self'"
+    # A copy already held is not sent again; the app's other paths are the same page.
+    again = requests.get(web.base + "/", headers={"If-None-Match": etag}, timeout=30)
+    assert again.status_code == 304 and again.content == b""
+    assert requests.get(web.base + "/room/x", timeout=30).headers["ETag"] == etag
+    # The websocket names the same build.
+    assert web.ws().events("run_id")[0]["etag"] == etag
 
 
 def test_upload_then_media_and_thumbnails(chat):

@@ -148,6 +148,25 @@ const ops = {
   focused: () => page.evaluate(focusedElement),
   emulate_media: ({ forced_colors }) => page.emulateMedia({ forcedColors: forced_colors }),
   viewport: ({ width, height }) => page.setViewportSize({ width, height }),
+  // A POST from the page as it stands (its origin, the browser's cookies),
+  // the way any page can send one without reading the answer (no-cors).
+  // The status comes from the network, where the page itself cannot see it.
+  post_status: async ({ url, body, form, urlencoded }) => {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url() === url && r.request().method() === "POST"),
+      page.evaluate(({ url, body, form, urlencoded }) => {
+        let payload = body;
+        if (form) {
+          payload = new FormData();
+          for (const [name, value] of Object.entries(form)) payload.append(name, new Blob([value]), name);
+        } else if (urlencoded) {
+          payload = new URLSearchParams(urlencoded);
+        }
+        fetch(url, { method: "POST", mode: "no-cors", credentials: "include", body: payload }).catch(() => {});
+      }, { url, body, form, urlencoded }),
+    ]);
+    return response.status();
+  },
   axe,
   screenshot: ({ file }) => page.screenshot({ path: file }).then(() => file),
 };

@@ -142,6 +142,12 @@ class Browser:
         Path(report).parent.mkdir(parents=True, exist_ok=True)
         return self.call("axe", file=str(report))
 
+    def post_status(self, url: str, body: str | None = None, form: dict | None = None,
+                    urlencoded: dict | None = None) -> int:
+        """The HTTP status of a no-cors POST the current page sends with the
+        browser's cookies (a text body, multipart `form` fields or a urlencoded form)."""
+        return self.call("post_status", url=url, body=body, form=form, urlencoded=urlencoded)
+
     def screenshot(self, file: Path) -> None:
         Path(file).parent.mkdir(parents=True, exist_ok=True)
         self.call("screenshot", file=str(file))

@@ -80,7 +80,7 @@ impl Backend {
     fn run_data(&self) -> RunData {
         RunData {
             run_id: self.inner.run_id.clone(),
-            etag: String::new(),
+            etag: self.inner.frontend_etag.get().cloned().unwrap_or_default(),
             vapid_key: String::new(),
         }
     }

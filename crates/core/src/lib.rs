@@ -72,6 +72,8 @@ pub(crate) struct Inner {
     pub pagination_lock: tokio::sync::Mutex<()>,
     pub media_cache: media::MediaCache,
     pub tasks: tasks::Tasks,
+    /// The web mode's frontend build, told to frontends in `run_id`.
+    pub frontend_etag: std::sync::OnceLock<String>,
 }
 
 impl Backend {
@@ -92,6 +94,7 @@ impl Backend {
             pagination_lock: tokio::sync::Mutex::new(()),
             media_cache: media::MediaCache::in_profile(profile_dir),
             tasks: tasks::Tasks::default(),
+            frontend_etag: std::sync::OnceLock::new(),
         });
         if let Err(e) = session::restore(&inner).await {
             tracing::error!("the previous session could not be restored: {e}");
@@ -105,6 +108,11 @@ impl Backend {
             inner.bus.set_sync_status(status).await;
         }
         Ok(Self { inner })
+    }
+
+    /// The ETag of the frontend build a web server serves (set once, at its start).
+    pub fn set_frontend_etag(&self, etag: String) {
+        let _ = self.inner.frontend_etag.set(etag);
     }
 
     pub fn profile_dir(&self) -> &Path {

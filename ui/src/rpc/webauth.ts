@@ -2,11 +2,10 @@
 // credentials sets the gomuks_auth cookie; the websocket and media then ride
 // on that cookie.
 //
-// A 401 that carries `WWW-Authenticate: Basic` makes Chromium hold a
-// credentialed request open for its own password prompt, so nothing here sends
-// one that can fail that way with credentials: checks use the websocket path
-// (whose 401 has no such header), and the password is first tried with
-// credentials omitted, where the browser never prompts.
+// A 401 that carries `WWW-Authenticate: Basic` makes the browser show its own
+// password prompt over ours, so the login asks for none (`no_prompt`, as
+// gomuks's frontend does) and the session check uses the websocket path,
+// whose 401 has no such header.
 
 const AUTH_URL = "_gomuks/auth";
 const SOCKET_URL = "_gomuks/websocket";
@@ -32,13 +31,13 @@ function loginError(status: number): Error {
 export async function webLogin(username: string, password: string): Promise<void> {
   const headers = { Authorization: basic(username, password) };
   // Over plain http (a LAN address) a Secure cookie would never come back.
-  const cookieQuery = window.location.protocol === "http:" ? "?insecure_cookie=true" : "";
+  const cookieQuery = window.location.protocol === "http:" ? "&insecure_cookie=true" : "";
   try {
-    // Checks the password without the browser's prompt on failure…
-    const check = await fetch(`${AUTH_URL}?output=json`, { method: "POST", credentials: "omit", headers });
-    if (!check.ok) throw loginError(check.status);
-    // …then, known good, asks for the cookie.
-    const res = await fetch(AUTH_URL + cookieQuery, { method: "POST", credentials: "same-origin", headers });
+    const res = await fetch(`${AUTH_URL}?no_prompt=true${cookieQuery}`, {
+      method: "POST",
+      credentials: "same-origin",
+      headers,
+    });
     if (!res.ok) throw loginError(res.status);
   } catch (err) {
     if (err instanceof TypeError) throw new Error("Cannot reach the Trellis server. Is it running?", { cause: err });

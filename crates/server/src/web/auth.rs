@@ -207,6 +207,9 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub struct LoginQuery {
     output: Option<String>,
     insecure_cookie: Option<String>,
+    /// A frontend with its own login form asks the browser not to show
+    /// its Basic-auth dialog over it.
+    no_prompt: Option<String>,
 }
 
 /// `POST /_gomuks/auth`: HTTP Basic credentials (or a still valid cookie)
@@ -220,6 +223,7 @@ pub async fn login(
     let auth = state.auth.clone();
     let json = query.output.as_deref() == Some("json");
     let secure = query.insecure_cookie.as_deref() != Some("true");
+    let prompt = query.no_prompt.as_deref() != Some("true");
     let renewing = cookie(&headers).is_some_and(|t| auth.valid(t, false));
     if !renewing {
         if let Some(wait) = auth.locked_out(peer.ip()) {
@@ -234,7 +238,7 @@ pub async fn login(
             return resp;
         }
         let Some((user, password)) = basic_credentials(&headers) else {
-            return unauthorized("log in with HTTP Basic credentials");
+            return unauthorized("log in with HTTP Basic credentials", prompt);
         };
         // Argon2 is deliberately slow: keep it off the async workers.
         let checker = auth.clone();
@@ -244,7 +248,7 @@ pub async fn login(
         if !ok {
             auth.record_failure(peer.ip());
             tracing::warn!(peer = %peer.ip(), "failed web login");
-            return unauthorized("wrong username or password");
+            return unauthorized("wrong username or password", prompt);
         }
     }
     let token = auth.token(SESSION, false);
@@ -268,12 +272,14 @@ pub async fn login(
     resp
 }
 
-fn unauthorized(message: &str) -> Response {
+fn unauthorized(message: &str, prompt: bool) -> Response {
     let mut resp = api_error(StatusCode::UNAUTHORIZED, "M_UNAUTHORIZED", message);
-    resp.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Basic realm=\"trellis\", charset=\"UTF-8\""),
-    );
+    if prompt {
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"trellis\", charset=\"UTF-8\""),
+        );
+    }
     resp
 }
 

@@ -6,6 +6,7 @@ mod auth;
 mod deflate;
 mod keys;
 mod media;
+mod origin;
 mod socket;
 mod ui;
 
@@ -61,10 +62,12 @@ pub async fn serve(backend: &Backend, options: Options) -> anyhow::Result<()> {
         )
         .fallback(|| async { api_error(StatusCode::NOT_FOUND, "M_NOT_FOUND", "no such API path") })
         .layer(middleware::from_fn_with_state(state.clone(), auth::require))
+        // Outside the cookie check: a cross-origin page learns nothing of it.
+        .layer(middleware::from_fn(origin::require_same_origin))
         .with_state(state.clone());
-    let app = Router::new()
-        .nest("/_gomuks", api)
-        .merge(ui::router(&ui::resolve(options.ui_dir)));
+    let (frontend, etag) = ui::router(&ui::resolve(options.ui_dir));
+    backend.set_frontend_etag(etag);
+    let app = Router::new().nest("/_gomuks", api).merge(frontend);
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .with_context(|| format!("cannot listen on {}", options.listen))?;

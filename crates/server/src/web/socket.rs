@@ -10,7 +10,6 @@ use axum::{
         RawQuery, State, WebSocketUpgrade,
         ws::{CloseFrame, Message, WebSocket, close_code},
     },
-    http::{HeaderMap, StatusCode, header},
     response::Response,
 };
 use futures_util::{SinkExt, StreamExt, stream::SplitSink};
@@ -20,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 use trellis_core::{Connection, bus::Line, replay::Hold};
 use trellis_rpc::events::name;
 
-use super::{AppState, api_error, auth::IMAGE_TOKEN_LIFE, deflate::Deflater};
+use super::{AppState, auth::IMAGE_TOKEN_LIFE, deflate::Deflater};
 
 /// Requests over this size get an error envelope; the connection stays.
 const MAX_REQUEST: usize = 1 << 20;
@@ -85,42 +84,12 @@ impl Params {
 pub async fn upgrade(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !same_origin(&headers) {
-        return api_error(
-            StatusCode::FORBIDDEN,
-            "M_FORBIDDEN",
-            "the websocket's Origin is not this server",
-        );
-    }
     let params = Params::parse(query.as_deref());
     ws.max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
         .on_upgrade(move |socket| serve(state, socket, params))
-}
-
-/// A browser names the page's origin; it must be the host it connected to,
-/// so another site cannot drive the API with the user's cookie. Clients
-/// that send no Origin are not browsers and need the cookie anyway.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return true;
-    };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let origin = origin.to_str().ok().and_then(|o| url::Url::parse(o).ok());
-    let (Some(host), Some(origin)) = (host, origin) else {
-        return false;
-    };
-    let Some(origin_host) = origin.host_str() else {
-        return false;
-    };
-    let authority = match origin.port() {
-        Some(port) => format!("{origin_host}:{port}"),
-        None => origin_host.to_owned(),
-    };
-    authority.eq_ignore_ascii_case(host)
 }
 
 async fn serve(state: AppState, socket: WebSocket, params: Params) {
@@ -326,40 +295,7 @@ fn close(code: u16, reason: &'static str) -> CloseFrame {
 
 #[cfg(test)]
 mod tests {
-    use axum::http::HeaderValue;
-
     use super::*;
-
-    fn headers(origin: Option<&'static str>, host: &'static str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static(host));
-        if let Some(o) = origin {
-            h.insert(header::ORIGIN, HeaderValue::from_static(o));
-        }
-        h
-    }
-
-    #[test]
-    fn origin_must_be_the_served_host() {
-        assert!(same_origin(&headers(
-            Some("http://127.0.0.1:29325"),
-            "127.0.0.1:29325"
-        )));
-        assert!(same_origin(&headers(
-            Some("https://chat.example"),
-            "chat.example"
-        )));
-        assert!(same_origin(&headers(None, "127.0.0.1:29325")));
-        assert!(!same_origin(&headers(
-            Some("http://evil.example"),
-            "127.0.0.1:29325"
-        )));
-        assert!(!same_origin(&headers(
-            Some("http://127.0.0.1:1"),
-            "127.0.0.1:29325"
-        )));
-        assert!(!same_origin(&headers(Some("null"), "127.0.0.1:29325")));
-    }
 
     #[test]
     fn query_parameters() {
