@@ -277,6 +277,39 @@ def test_resume_gets_exactly_the_missed_events(chat):
     assert bodies(resumed, room_id).count("after resume") == 1
 
 
+def test_a_send_retried_after_the_socket_dropped_goes_out_once(chat):
+    """The websocket closes before the send's answer arrives: the client
+    cannot know whether it was taken, so it sends again with the same
+    transaction_id (a Trellis addition) and gets the first send's event."""
+    web, client, friend, room_id = chat
+    params = {"room_id": room_id, "text": "sent once, asked twice", "transaction_id": "client-txn.1"}
+    client.send("send_message", params)
+    client.close()
+
+    again = web.ws()
+    retried = again.request("send_message", params, timeout=30)
+    assert retried["transaction_id"] == "client-txn.1"
+
+    def sent() -> list[dict]:
+        return [e for e in friend.messages(room_id) if e["content"].get("body") == params["text"]]
+
+    deadline = time.monotonic() + 30
+    while not sent() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    # Once sent, asking again still answers that event, with its real ID.
+    settled = again.request("send_message", params, timeout=30)
+    assert settled["rowid"] == retried["rowid"] and settled["event_id"].startswith("$")
+    time.sleep(1)
+    assert [e["event_id"] for e in sent()] == [settled["event_id"]]
+
+    # The ID is the client's to keep unique per account, and it is checked.
+    with pytest.raises(BackendError, match="transaction_id"):
+        again.request("send_message", {**params, "transaction_id": "a/b"})
+    other = friend.create_room(name="Another", invite=[])
+    with pytest.raises(BackendError):
+        again.request("send_message", {**params, "room_id": other})
+
+
 def test_a_resume_that_cannot_work_gets_a_fresh_payload(chat):
     web, client, friend, room_id = chat
     run_id = client.events("run_id")[0]["run_id"]

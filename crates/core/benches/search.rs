@@ -8,6 +8,9 @@
 //! the same way but leave out the 50 most common (stop words nobody searches).
 //!
 //! cargo bench -p trellis-core --bench search
+//!
+//! Filling takes minutes; with `TRELLIS_SEARCH_BENCH_STORE=<dir>` the
+//! filled store is kept there and the next run only queries it.
 
 mod support;
 
@@ -137,10 +140,8 @@ async fn search_local(store: &Store, term: &str, sort_by_time: bool) -> usize {
         .len()
 }
 
-#[tokio::main]
-async fn main() {
-    let words: Vec<String> = (0..VOCABULARY).map(word).collect();
-
+/// The ingest comparison, then a store of `EVENTS` messages.
+async fn filled_store(words: &[String], dir: &std::path::Path) -> Store {
     let (bare_dir, bare) = support::temp_store("search-bench-bare").await;
     let mut tx = bare.begin_write().await.expect("write");
     for trigger in [
@@ -155,29 +156,46 @@ async fn main() {
     }
     tx.commit().await.expect("commit");
     let sample = 0..INGEST_SAMPLE / PER_RESPONSE;
-    let without = fill(&bare, sample.clone(), &mut Rng(0x5eed), &words).await;
+    let without = fill(&bare, sample.clone(), &mut Rng(0x5eed), words).await;
     bare.pool().close().await;
     std::fs::remove_dir_all(&bare_dir).ok();
 
-    let (dir, store) = support::temp_store("search-bench").await;
+    let store = support::store_at(dir).await;
     let mut rng = Rng(0x5eed);
-    let with = fill(&store, sample.clone(), &mut rng, &words).await;
+    let with = fill(&store, sample.clone(), &mut rng, words).await;
     println!(
         "ingest of {INGEST_SAMPLE} messages: {without:.0} events/s without the index, {with:.0} with it ({:.0} % slower)",
         (without / with - 1.0) * 100.0
     );
     let rest = sample.end..EVENTS / PER_RESPONSE;
     let started = Instant::now();
-    fill(&store, rest, &mut rng, &words).await;
+    fill(&store, rest, &mut rng, words).await;
+    println!(
+        "filled: the last {} messages in {:.1} s",
+        EVENTS - INGEST_SAMPLE,
+        started.elapsed().as_secs_f64()
+    );
+    store
+}
+
+#[tokio::main]
+async fn main() {
+    let words: Vec<String> = (0..VOCABULARY).map(word).collect();
+    let kept = std::env::var_os("TRELLIS_SEARCH_BENCH_STORE").map(std::path::PathBuf::from);
+    let dir = kept.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("trellis-search-bench-{}", std::process::id()))
+    });
+    let reuse = kept.is_some() && dir.join("bench.db").is_file();
+    let store = if reuse {
+        support::store_at(&dir).await
+    } else {
+        filled_store(&words, &dir).await
+    };
     let indexed: i64 = sqlx::query_scalar("SELECT count(*) FROM event_search")
         .fetch_one(store.pool())
         .await
         .expect("count");
-    println!(
-        "filled: {indexed} messages indexed in {ROOMS} rooms (the last {} in {:.1} s)",
-        EVENTS - INGEST_SAMPLE,
-        started.elapsed().as_secs_f64()
-    );
+    println!("{indexed} messages indexed in {ROOMS} rooms");
 
     let mut rng = Rng(0x9e37);
     for (what, words_per_query) in [("one word", 1), ("two words", 2)] {
@@ -207,5 +225,7 @@ async fn main() {
         }
     }
     store.pool().close().await;
-    std::fs::remove_dir_all(&dir).ok();
+    if kept.is_none() {
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

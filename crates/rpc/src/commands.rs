@@ -248,6 +248,10 @@ pub struct SendMessageParams {
     pub relates_to: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mentions: Option<Mentions>,
+    /// Trellis: a client-chosen ID; sending again with it returns the
+    /// first send's event instead of sending twice (docs/rpc.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
 }
 
 /// `m.mentions`.
@@ -270,6 +274,9 @@ pub struct SendEventParams {
     pub disable_encryption: bool,
     #[serde(default)]
     pub synchronous: bool,
+    /// Trellis: as in `send_message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
 }
 
 /// `resend_event`.

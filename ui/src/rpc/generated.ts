@@ -170,6 +170,11 @@ export interface SendMessageParams {
   text?: string;
   relates_to?: unknown;
   mentions?: Mentions | null;
+  /**
+   * Trellis: a client-chosen ID; sending again with it returns the
+   * first send's event instead of sending twice (docs/rpc.md).
+   */
+  transaction_id?: string | null;
 }
 
 /** `m.mentions`. */
@@ -185,6 +190,8 @@ export interface SendEventParams {
   content: JsonObject;
   disable_encryption?: boolean;
   synchronous?: boolean;
+  /** Trellis: as in `send_message`. */
+  transaction_id?: string | null;
 }
 
 /** `resend_event`. */

@@ -4,7 +4,10 @@
 // Each bench includes this module and uses only part of it.
 #![allow(dead_code)]
 
-use std::{collections::HashMap, path::PathBuf};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+};
 
 use matrix_sdk::sync::SyncResponse;
 use trellis_core::{
@@ -18,10 +21,19 @@ pub const ME: &str = "@me:bench.test";
 /// account in it, as after a login.
 pub async fn temp_store(name: &str) -> (PathBuf, Store) {
     let dir = std::env::temp_dir().join(format!("trellis-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let store = Store::open(&dir.join("bench.db"))
-        .await
-        .expect("open store");
+    let store = store_at(&dir).await;
+    (dir, store)
+}
+
+/// The store `bench.db` in `dir` (made, with our account, if missing).
+pub async fn store_at(dir: &Path) -> Store {
+    std::fs::create_dir_all(dir).expect("store dir");
+    let path = dir.join("bench.db");
+    let existed = path.is_file();
+    let store = Store::open(&path).await.expect("open store");
+    if existed {
+        return store;
+    }
     store
         .put_account(&Account {
             user_id: ME.into(),
@@ -34,7 +46,7 @@ pub async fn temp_store(name: &str) -> (PathBuf, Store) {
         })
         .await
         .expect("account");
-    (dir, store)
+    store
 }
 
 /// Stores one response as the sync loop would, committing `next_batch`

@@ -56,7 +56,17 @@ pub async fn send_message(backend: &Backend, p: SendMessageParams) -> Result<Val
         obj.extend(extra);
     }
     let edit_source = (!p.text.is_empty()).then_some(p.text);
-    let echo = queue(backend, &p.room_id, "m.room.message", content, edit_source).await?;
+    let echo = queue(
+        backend,
+        Outgoing {
+            room: &p.room_id,
+            event_type: "m.room.message",
+            content,
+            edit_source,
+            transaction_id: p.transaction_id,
+        },
+    )
+    .await?;
     to_value(&echo)
 }
 
@@ -71,17 +81,62 @@ pub async fn send_event(backend: &Backend, p: SendEventParams) -> Result<Value, 
             "content must be a JSON object".into(),
         ));
     }
-    to_value(&queue(backend, &p.room_id, &p.event_type, content, None).await?)
+    let outgoing = Outgoing {
+        room: &p.room_id,
+        event_type: &p.event_type,
+        content,
+        edit_source: None,
+        transaction_id: p.transaction_id,
+    };
+    to_value(&queue(backend, outgoing).await?)
 }
 
-/// Stores the local echo, queues it, and returns it.
-async fn queue(
-    backend: &Backend,
-    room: &str,
-    event_type: &str,
+/// An event to send, as the handlers made it.
+struct Outgoing<'a> {
+    room: &'a str,
+    event_type: &'a str,
     content: Value,
     edit_source: Option<String>,
+    /// The client's own, if it gave one.
+    transaction_id: Option<String>,
+}
+
+/// The longest client transaction ID taken; it goes into a URL path.
+const MAX_TRANSACTION_ID: usize = 64;
+
+fn client_transaction_id(id: &str) -> Result<String, CoreError> {
+    let fits = !id.is_empty()
+        && id.len() <= MAX_TRANSACTION_ID
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if fits {
+        Ok(id.to_owned())
+    } else {
+        Err(CoreError::BadRequest(format!(
+            "transaction_id must be 1 to {MAX_TRANSACTION_ID} of A-Z a-z 0-9 . _ -"
+        )))
+    }
+}
+
+/// Stores the local echo, queues it, and returns it. A transaction ID that
+/// was already used returns that event (echo or sent) and sends nothing:
+/// a client whose connection dropped before the answer can safely ask again.
+async fn queue(
+    backend: &Backend,
+    out: Outgoing<'_>,
 ) -> Result<trellis_rpc::model::Event, CoreError> {
+    let Outgoing {
+        room,
+        event_type,
+        content,
+        edit_source,
+        transaction_id,
+    } = out;
+    let txn_id = match transaction_id {
+        Some(id) => client_transaction_id(&id)?,
+        None => crate::secrets::random_hex(16),
+    };
     let (client, user_id) = backend.client_and_user().await?;
     let encrypted = Backend::joined_room(&client, room)?
         .encryption_state()
@@ -93,7 +148,6 @@ async fn queue(
             content.len() / 1024
         )));
     }
-    let txn_id = crate::secrets::random_hex(16);
     let mut local = content::local_content(event_type, &content, None, true);
     if let (Some(lc), Some(src)) = (local.as_mut(), edit_source) {
         lc.edit_source = src;
@@ -132,6 +186,19 @@ async fn queue(
     let inner = &backend.inner;
     wait_until_stored(backend, room).await?;
     let mut tx = inner.store.begin_write().await?;
+    // Writes are one at a time, so no second send with this ID gets between.
+    if let Some(sent) = store::event::by_transaction_id(&mut *tx, &txn_id).await? {
+        if sent.room_id != room {
+            return Err(CoreError::BadRequest(format!(
+                "transaction_id {txn_id:?} was used in another room"
+            )));
+        }
+        let first = store::event::by_rowids(&mut *tx, &[sent.rowid]).await?;
+        return first
+            .into_iter()
+            .next()
+            .ok_or_else(|| CoreError::Internal("event vanished".into()));
+    }
     let rowid = store::event::insert_local_echo(&mut tx, &ev, &txn_id).await?;
     let echo = store::event::by_rowids(&mut *tx, &[rowid]).await?;
     tx.commit().await?;
