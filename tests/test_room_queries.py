@@ -1,7 +1,7 @@
 """Issue 3, looking around rooms: `get_event_context`, `paginate_manual`
 (threads too), `get_related_events`, `get_specific_room_state`,
 `get_room_summary`, `get_space_hierarchy`, `get_mutual_rooms`,
-`get_media_config`, `get_turn_servers`, `request_openid_token` and
+`get_sticky_events`, `get_media_config`, `get_turn_servers`, `request_openid_token` and
 `calculate_room_id`, through `trellis-server --stdio` against a real Synapse,
 each compared with what the homeserver itself says.
 """
@@ -108,6 +108,36 @@ def test_paginate_manual_with_thread_root_returns_only_the_thread(backend, synap
 
 
 # --- get_related_events -------------------------------------------------------
+
+def test_sticky_events_are_listed_while_they_last(backend, synapse, register_user):
+    """MSC4354 (Synapse's experimental support is on in the test config):
+    an event sent sticky for a while is listed until then; one whose time
+    is up, and ordinary events, are not."""
+    import uuid
+
+    me, bob = register_user(), register_user("bob")
+    login(backend, synapse, me)
+    room_id = join_invited_room(backend, bob, me.user_id, name="Sticky")
+
+    def send_sticky(body: str, duration_ms: int) -> str:
+        path = f"/rooms/{q(room_id)}/send/m.room.message/{uuid.uuid4().hex}"
+        return bob.call("PUT", path, params={"org.matrix.msc4354.sticky_duration_ms": duration_ms},
+                        json={"msgtype": "m.text", "body": body})["event_id"]
+
+    lasting = send_sticky("here for a minute", 60_000)
+    brief = send_sticky("gone at once", 1)
+    bob.send_text(room_id, "not sticky")
+    wait_for_message(backend, room_id, "not sticky")
+
+    sticky = backend.request("get_sticky_events", {"room_id": room_id})
+    assert [e["event_id"] for e in sticky] == [lasting], sticky
+    assert sticky[0]["sticky_duration_ms"] == 60_000 and body(sticky[0]) == "here for a minute"
+    # The brief one is stored, with its duration, just no longer sticky.
+    gone = backend.request("get_event", {"room_id": room_id, "event_id": brief})
+    assert gone["sticky_duration_ms"] == 1
+    with pytest.raises(BackendError):
+        backend.request("get_sticky_events", {"room_id": "!nowhere:localhost"})
+
 
 def test_related_events_list_reactions_edits_and_replies_from_the_store(backend, synapse, register_user):
     me, bob = register_user(), register_user("bob")

@@ -131,6 +131,8 @@ class Synapse:
             "turn_uris": TURN_URIS,
             "turn_shared_secret": TURN_SHARED_SECRET,
             "turn_user_lifetime": "1h",
+            # Sticky events (MSC4354), for get_sticky_events.
+            "experimental_features": {"msc4354_enabled": True},
         })
         self.config_path.write_text(yaml.safe_dump(config))
 

@@ -73,6 +73,8 @@ commands! {
     SEARCH_SERVER = "search_server": SearchServerParams => ManualPaginationResponse,
     GET_MENTIONS = "get_mentions": GetMentionsParams => Vec<Event>,
     GET_RELATED_EVENTS = "get_related_events": GetRelatedEventsParams => Vec<Event>,
+    /// The room's sticky events (MSC4354) still active, oldest first.
+    GET_STICKY_EVENTS = "get_sticky_events": GetStickyEventsParams => Vec<Event>,
     GET_SPECIFIC_ROOM_STATE = "get_specific_room_state": GetSpecificRoomStateParams => Vec<Event>,
     GET_ROOM_SUMMARY = "get_room_summary": GetRoomSummaryParams => RoomSummary,
     GET_SPACE_HIERARCHY = "get_space_hierarchy": GetHierarchyParams => Hierarchy,
@@ -477,6 +479,12 @@ pub struct GetRelatedEventsParams {
     pub event_id: String,
     #[serde(default)]
     pub relation_type: String,
+}
+
+/// `get_sticky_events`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetStickyEventsParams {
+    pub room_id: String,
 }
 
 /// `get_specific_room_state`.

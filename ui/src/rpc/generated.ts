@@ -42,6 +42,8 @@ export interface Commands {
   search_server: [SearchServerParams, ManualPaginationResponse];
   get_mentions: [GetMentionsParams, Event[]];
   get_related_events: [GetRelatedEventsParams, Event[]];
+  /** The room's sticky events (MSC4354) still active, oldest first. */
+  get_sticky_events: [GetStickyEventsParams, Event[]];
   get_specific_room_state: [GetSpecificRoomStateParams, Event[]];
   get_room_summary: [GetRoomSummaryParams, RoomSummary];
   get_space_hierarchy: [GetHierarchyParams, Hierarchy];
@@ -356,6 +358,11 @@ export interface GetRelatedEventsParams {
   room_id: string;
   event_id: string;
   relation_type?: string;
+}
+
+/** `get_sticky_events`. */
+export interface GetStickyEventsParams {
+  room_id: string;
 }
 
 /** `get_specific_room_state`. */

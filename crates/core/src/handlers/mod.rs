@@ -48,6 +48,7 @@ pub async fn handle(
         name::SEARCH_LOCAL => search::search_local(backend, params(command, data)?).await,
         name::SEARCH_SERVER => search::search_server(backend, params(command, data)?).await,
         name::GET_MENTIONS => search::get_mentions(backend, params(command, data)?).await,
+        name::GET_STICKY_EVENTS => stored::get_sticky_events(backend, params(command, data)?).await,
         name::GET_RELATED_EVENTS => {
             stored::get_related_events(backend, params(command, data)?).await
         }

@@ -181,6 +181,8 @@ async fn queue(
         unread_type: 0,
         transaction_id: Some(txn_id.clone()),
         local_content: local.and_then(|lc| serde_json::to_string(&lc).ok()),
+        sticky_duration_ms: None,
+        sticky_until: None,
     };
     index_relations(&mut ev);
     let inner = &backend.inner;

@@ -1,8 +1,10 @@
 //! Reads answered from the store alone, never the homeserver:
-//! `get_related_events` and `get_specific_room_state`.
+//! `get_related_events`, `get_sticky_events` and `get_specific_room_state`.
 
 use serde_json::Value;
-use trellis_rpc::commands::{GetRelatedEventsParams, GetSpecificRoomStateParams};
+use trellis_rpc::commands::{
+    GetRelatedEventsParams, GetSpecificRoomStateParams, GetStickyEventsParams,
+};
 
 use super::{event_id, to_value};
 use crate::{
@@ -21,6 +23,18 @@ pub async fn get_related_events(
     event_id(&p.event_id)?;
     let pool = backend.inner.store.pool();
     to_value(&event::related(pool, &p.room_id, &p.event_id, &p.relation_type).await?)
+}
+
+/// The room's events that are sticky now (MSC4354), oldest first.
+pub async fn get_sticky_events(
+    backend: &Backend,
+    p: GetStickyEventsParams,
+) -> Result<Value, CoreError> {
+    let client = backend.client().await?;
+    Backend::joined_room(&client, &p.room_id)?;
+    let pool = backend.inner.store.pool();
+    let now = crate::sync::process::now_ms();
+    to_value(&event::sticky(pool, &p.room_id, now).await?)
 }
 
 /// The current state events asked for, in the order asked; keys without

@@ -30,6 +30,20 @@ pub struct NewEvent {
     pub transaction_id: Option<String>,
     /// `LocalContent` as JSON (see `content`).
     pub local_content: Option<String>,
+    /// MSC4354: how long the sender asked the event to stay sticky.
+    pub sticky_duration_ms: Option<i64>,
+    /// When it stops being sticky (ms since the epoch), see `sticky_until`.
+    pub sticky_until: Option<i64>,
+}
+
+/// The most an event stays sticky (MSC4354).
+pub const MAX_STICKY_MS: i64 = 3_600_000;
+
+/// When an event sent at `timestamp` and sticky for `duration_ms` stops
+/// being sticky: counted from when it was sent or, for a sender whose
+/// clock is ahead (or lies), from when we got it, and never over an hour.
+pub fn sticky_until(timestamp: i64, duration_ms: i64, now: i64) -> i64 {
+    timestamp.min(now) + duration_ms.clamp(0, MAX_STICKY_MS)
 }
 
 /// The columns `from_row` reads, qualified so joins can use them too.
@@ -37,7 +51,8 @@ pub const COLUMNS: &str = "event.rowid, event.room_id, event.event_id, event.sen
     event.type, event.state_key, event.timestamp, event.content, event.decrypted,
     event.decrypted_type, event.unsigned, event.local_content, event.transaction_id,
     event.redacted_by, event.relates_to, event.relation_type, event.decryption_error,
-    event.send_error, event.reactions, event.last_edit_rowid, event.unread_type";
+    event.send_error, event.reactions, event.last_edit_rowid, event.unread_type,
+    event.sticky_duration_ms";
 
 /// Inserts the event unless we have it already; returns its rowid and
 /// whether it was new. Replays after a crash therefore change nothing.
@@ -74,7 +89,7 @@ pub async fn insert(tx: &mut Tx, e: &NewEvent) -> StoreResult<(EventRowId, bool)
         .ok_or_else(|| super::StoreError::Sqlx(sqlx::Error::RowNotFound))
 }
 
-/// Rows per multi-row INSERT: 18 parameters each, far below SQLite's limit.
+/// Rows per multi-row INSERT: 20 parameters each, far below SQLite's limit.
 const INSERT_CHUNK: usize = 100;
 
 /// Inserts many events (none of them remote echoes of ours) in few
@@ -158,11 +173,13 @@ async fn all_unknown(tx: &mut Tx, chunk: &[NewEvent]) -> StoreResult<bool> {
 
 /// A multi-row upsert of `rows` events, then `tail` (e.g. a RETURNING).
 fn insert_sql(rows: usize, tail: &str) -> String {
-    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
+    let values =
+        vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows].join(", ");
     format!(
         "INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content,
             decrypted, decrypted_type, unsigned, redacts, relates_to, relation_type, reaction_key,
-            megolm_session_id, decryption_error, unread_type, local_content)
+            megolm_session_id, decryption_error, unread_type, local_content, sticky_duration_ms,
+            sticky_until)
          VALUES {values}
          ON CONFLICT (event_id) DO UPDATE SET type = excluded.type, content = excluded.content,
             decrypted = excluded.decrypted, decrypted_type = excluded.decrypted_type,
@@ -174,7 +191,7 @@ fn insert_sql(rows: usize, tail: &str) -> String {
     )
 }
 
-/// Binds the 18 parameters of `insert_sql` for each event.
+/// Binds the 20 parameters of `insert_sql` for each event.
 fn bind_values<'q>(
     mut query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
     chunk: &'q [NewEvent],
@@ -198,7 +215,9 @@ fn bind_values<'q>(
             .bind(&e.megolm_session_id)
             .bind(&e.decryption_error)
             .bind(e.unread_type)
-            .bind(&e.local_content);
+            .bind(&e.local_content)
+            .bind(e.sticky_duration_ms)
+            .bind(e.sticky_until);
     }
     query
 }
@@ -286,7 +305,7 @@ impl NewEvent {
             reactions: None,
             last_edit_rowid: None,
             unread_type: self.unread_type,
-            sticky_duration_ms: None,
+            sticky_duration_ms: self.sticky_duration_ms,
         })
     }
 }
@@ -305,7 +324,8 @@ pub fn json_object(timeline_rowid: &str) -> String {
         'redacted_by', event.redacted_by, 'relates_to', event.relates_to,
         'relation_type', event.relation_type, 'decryption_error', event.decryption_error,
         'send_error', event.send_error, 'reactions', json(event.reactions),
-        'last_edit_rowid', event.last_edit_rowid, 'unread_type', event.unread_type)"
+        'last_edit_rowid', event.last_edit_rowid, 'unread_type', event.unread_type,
+        'sticky_duration_ms', event.sticky_duration_ms)"
     )
 }
 
@@ -369,8 +389,22 @@ pub fn from_row_at(r: &SqliteRow, at: usize) -> StoreResult<Event> {
             .filter(|m: &std::collections::BTreeMap<String, i64>| !m.is_empty()),
         last_edit_rowid: r.get(at + 19),
         unread_type: r.get(at + 20),
-        sticky_duration_ms: None,
+        sticky_duration_ms: r.get(at + 21),
     })
+}
+
+/// The room's events sticky at `now`, oldest first (not redacted).
+pub async fn sticky(pool: &sqlx::SqlitePool, room_id: &str, now: i64) -> StoreResult<Vec<Event>> {
+    let rowids: Vec<EventRowId> = sqlx::query_scalar(
+        "SELECT rowid FROM event
+         WHERE room_id = ? AND sticky_until > ? AND redacted_by IS NULL
+         ORDER BY timestamp, rowid",
+    )
+    .bind(room_id)
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    by_rowids(pool, &rowids).await
 }
 
 impl super::Store {
@@ -552,4 +586,22 @@ pub async fn reply_targets(pool: &sqlx::SqlitePool, page: &[Event]) -> StoreResu
         }
     }
     Ok(related)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stickiness_is_counted_from_arrival_at_the_latest_and_lasts_an_hour_at_most() {
+        let now = 10_000_000;
+        assert_eq!(sticky_until(now - 5_000, 60_000, now), now + 55_000);
+        // A sender whose clock is a day ahead does not stay sticky for a day.
+        assert_eq!(sticky_until(now + 86_400_000, 60_000, now), now + 60_000);
+        assert_eq!(
+            sticky_until(now, 7 * MAX_STICKY_MS, now),
+            now + MAX_STICKY_MS
+        );
+        assert_eq!(sticky_until(now, -5, now), now);
+    }
 }

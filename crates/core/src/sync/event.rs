@@ -25,6 +25,14 @@ struct Fields<'a> {
     #[serde(borrow)]
     unsigned: Option<&'a RawValue>,
     redacts: Option<String>,
+    /// MSC4354 sticky events, under their unstable name.
+    #[serde(rename = "msc4354_sticky")]
+    sticky: Option<Sticky>,
+}
+
+#[derive(Deserialize)]
+struct Sticky {
+    duration_ms: i64,
 }
 
 /// The parts of content the store indexes.
@@ -93,6 +101,14 @@ pub fn from_json(room_id: &str, json: &str) -> Result<NewEvent, BadEvent> {
                 .transaction_id
         }),
         local_content: None,
+        sticky_duration_ms: f.sticky.as_ref().map(|s| s.duration_ms),
+        sticky_until: f.sticky.as_ref().map(|s| {
+            crate::store::event::sticky_until(
+                f.origin_server_ts,
+                s.duration_ms,
+                super::process::now_ms(),
+            )
+        }),
     };
     index_relations(&mut event);
     Ok(event)

@@ -33,7 +33,10 @@ pub async fn find(
     // covering index (migration 0005) rather than from each event's row.
     let (event, order) = match (f.sort_by_time, f.raw_like.is_some()) {
         (_, true) => ("event", by_time_or_rank(f.sort_by_time)),
-        (true, false) => ("event INDEXED BY event_rowid_timestamp", by_time_or_rank(true)),
+        (true, false) => (
+            "event INDEXED BY event_rowid_timestamp",
+            by_time_or_rank(true),
+        ),
         (false, false) if f.min_timestamp.is_none() && f.max_timestamp.is_none() => {
             let sql = "SELECT rowid FROM event_search WHERE event_search MATCH ?1
                        ORDER BY rank, rowid DESC LIMIT ?2 OFFSET ?3";
@@ -44,7 +47,10 @@ pub async fn find(
                 .fetch_all(pool)
                 .await?);
         }
-        (false, false) => ("event INDEXED BY event_rowid_timestamp", by_time_or_rank(false)),
+        (false, false) => (
+            "event INDEXED BY event_rowid_timestamp",
+            by_time_or_rank(false),
+        ),
     };
     let sql = format!(
         "SELECT event.rowid FROM event_search JOIN {event} ON event.rowid = event_search.rowid
