@@ -17,11 +17,10 @@ const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; media-src 'se
                    style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; \
                    base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// `--ui-dir`, else `$TRELLIS_UI_DIR`, else `ui/dist` of the source tree
+/// `--ui-dir` (or `$TRELLIS_UI_DIR`), else `ui/dist` of the source tree
 /// this binary was built from.
 pub fn resolve(flag: Option<PathBuf>) -> PathBuf {
-    flag.or_else(|| std::env::var_os("TRELLIS_UI_DIR").map(PathBuf::from))
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist"))
+    flag.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist"))
 }
 
 pub fn router(dir: &Path) -> Router {
