@@ -104,6 +104,11 @@ pub struct SyncNotification {
     pub event_rowid: EventRowId,
     pub sound: bool,
     pub highlight: bool,
+    /// Trellis: the notification's title (the room's name), made by the
+    /// backend so every frontend shows the same.
+    pub title: String,
+    /// Trellis: its body ("Alice: the message", display names, cut short).
+    pub body: String,
 }
 
 /// `sync_status.type`.
