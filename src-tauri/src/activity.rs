@@ -3,9 +3,7 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use trellis_rpc::events::{SyncComplete, SyncRoom};
+use trellis_rpc::events::{BackendEvent, SyncComplete, SyncRoom};
 
 /// Unread counts over all joined rooms.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -35,33 +33,15 @@ pub struct Activity {
     live: bool,
 }
 
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    command: &'a str,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-}
-
 impl Activity {
-    /// Takes one envelope line from the backend; returns the notifications
-    /// it brings.
-    pub fn apply_line(&mut self, line: &str) -> Vec<Note> {
-        let Ok(env) = serde_json::from_str::<Envelope>(line) else {
-            return Vec::new();
-        };
-        match (env.command, env.data) {
-            ("init_complete", _) => {
+    /// Takes one backend event; returns the notifications it brings.
+    pub fn apply(&mut self, event: &BackendEvent) -> Vec<Note> {
+        match event {
+            BackendEvent::InitComplete(_) => {
                 self.live = true;
                 Vec::new()
             }
-            ("sync_complete", Some(data)) => match serde_json::from_str::<SyncComplete>(data.get())
-            {
-                Ok(sync) => self.apply_sync(&sync),
-                Err(e) => {
-                    tracing::warn!("unreadable sync_complete: {e}");
-                    Vec::new()
-                }
-            },
+            BackendEvent::SyncComplete(sync) => self.apply_sync(sync),
             _ => Vec::new(),
         }
     }
@@ -136,11 +116,18 @@ impl Activity {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use trellis_rpc::events::InitComplete;
 
     use super::*;
 
-    fn sync_line(clear: bool, notify: bool, unread: (i64, i64)) -> String {
-        json!({"command": "sync_complete", "request_id": -5, "data": {
+    fn sync(data: serde_json::Value) -> BackendEvent {
+        BackendEvent::SyncComplete(serde_json::from_value(data).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    const INIT: BackendEvent = BackendEvent::InitComplete(InitComplete {});
+
+    fn room_sync(clear: bool, notify: bool, unread: (i64, i64)) -> BackendEvent {
+        sync(json!({
             "clear_state": clear,
             "rooms": {"!r:x": {
                 "meta": {"room_id": "!r:x", "name": "Team", "name_quality": 3,
@@ -156,16 +143,15 @@ mod tests {
                             "title": "Team", "body": "Alice: lunch at noon?"}])
                 } else { json!([]) },
             }},
-        }})
-        .to_string()
+        }))
     }
 
     #[test]
     fn notifies_only_after_the_initial_payload() {
         let mut a = Activity::default();
-        assert!(a.apply_line(&sync_line(true, true, (1, 0))).is_empty());
-        a.apply_line(r#"{"command":"init_complete","request_id":-6,"data":{}}"#);
-        let notes = a.apply_line(&sync_line(false, true, (2, 1)));
+        assert!(a.apply(&room_sync(true, true, (1, 0))).is_empty());
+        a.apply(&INIT);
+        let notes = a.apply(&room_sync(false, true, (2, 1)));
         assert_eq!(
             notes,
             vec![Note {
@@ -194,14 +180,14 @@ mod tests {
     }
 
     #[test]
-    fn clear_state_and_bad_lines_reset_or_change_nothing() {
+    fn clear_state_resets_and_other_events_change_nothing() {
         let mut a = Activity::default();
-        a.apply_line(&sync_line(false, false, (3, 2)));
-        assert!(a.apply_line("not json").is_empty());
-        assert!(
-            a.apply_line(r#"{"command":"sync_complete","data":{"rooms":5}}"#)
-                .is_empty()
+        a.apply(&room_sync(false, false, (3, 2)));
+        let typing = BackendEvent::Typing(
+            serde_json::from_value(json!({"room_id": "!r:x", "user_ids": ["@alice:x"]}))
+                .unwrap_or_else(|e| panic!("{e}")),
         );
+        assert!(a.apply(&typing).is_empty());
         assert_eq!(
             a.totals(),
             Totals {
@@ -209,7 +195,7 @@ mod tests {
                 highlights: 2
             }
         );
-        a.apply_line(r#"{"command":"sync_complete","data":{"clear_state":true}}"#);
+        a.apply(&sync(json!({"clear_state": true})));
         assert_eq!(a.totals(), Totals::default());
     }
 }

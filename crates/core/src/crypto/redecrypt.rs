@@ -17,7 +17,7 @@ use matrix_sdk::{
 };
 use tokio_util::sync::CancellationToken;
 use trellis_rpc::{
-    events::{EventsDecrypted, SyncComplete, SyncRoom, name},
+    events::{BackendEvent, EventsDecrypted, SyncComplete, SyncRoom},
     model::unread_type,
 };
 
@@ -189,14 +189,14 @@ async fn store_and_announce(
             rooms,
             ..Default::default()
         };
-        inner.bus.emit(name::SYNC_COMPLETE, &sync).await;
+        inner.bus.emit(BackendEvent::SyncComplete(sync)).await;
     }
     let payload = EventsDecrypted {
         room_id: room_id.to_owned(),
         preview_event_rowid: preview,
         events,
     };
-    inner.bus.emit(name::EVENTS_DECRYPTED, &payload).await;
+    inner.bus.emit(BackendEvent::EventsDecrypted(payload)).await;
     Ok(())
 }
 
