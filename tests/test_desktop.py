@@ -98,6 +98,8 @@ def wait_until(check, timeout: float = 30, what: str = "condition"):
 def test_log_in_chat_and_get_notified_from_the_tray(synapse, register_user, desktop_bin, display, tmp_path):
     shots = RUN_ARTIFACTS / "desktop"
     alice, bob = register_user("alice"), register_user("bob")
+    # The notification names the sender as the room's member state does.
+    bob.set_displayname("Bob the Builder")
     room_id = room_of_two(bob, alice, "Desktop chat")
     bob.send_text(room_id, "hello from bob")
 
@@ -133,7 +135,9 @@ def test_log_in_chat_and_get_notified_from_the_tray(synapse, register_user, desk
         note = notifications.wait_for(lambda n: "are you there?" in n["body"], timeout=60)
         assert note["app"] == "Trellis"
         assert note["summary"] == "Desktop chat"
-        assert note["body"].startswith(bob.localpart)
+        # The text the backend wrote for every frontend: the display name,
+        # never the localpart.
+        assert note["body"] == "Bob the Builder: are you there?"
         assert "default" in note["actions"]
         # Our own message never notified.
         assert not any("hi from the desktop" in n["body"] for n in notifications.shown)

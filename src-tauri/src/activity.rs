@@ -3,12 +3,7 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use trellis_rpc::{
-    events::{SyncComplete, SyncRoom},
-    model::Event,
-};
+use trellis_rpc::events::{BackendEvent, SyncComplete, SyncRoom};
 
 /// Unread counts over all joined rooms.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +25,6 @@ pub struct Note {
 #[derive(Default)]
 pub struct Activity {
     rooms: HashMap<String, (i64, i64)>,
-    names: HashMap<String, String>,
     /// Canonical aliases and DM partners, so deep links can name a room.
     aliases: HashMap<String, String>,
     dms: HashMap<String, String>,
@@ -39,33 +33,15 @@ pub struct Activity {
     live: bool,
 }
 
-#[derive(Deserialize)]
-struct Envelope<'a> {
-    command: &'a str,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-}
-
 impl Activity {
-    /// Takes one envelope line from the backend; returns the notifications
-    /// it brings.
-    pub fn apply_line(&mut self, line: &str) -> Vec<Note> {
-        let Ok(env) = serde_json::from_str::<Envelope>(line) else {
-            return Vec::new();
-        };
-        match (env.command, env.data) {
-            ("init_complete", _) => {
+    /// Takes one backend event; returns the notifications it brings.
+    pub fn apply(&mut self, event: &BackendEvent) -> Vec<Note> {
+        match event {
+            BackendEvent::InitComplete(_) => {
                 self.live = true;
                 Vec::new()
             }
-            ("sync_complete", Some(data)) => match serde_json::from_str::<SyncComplete>(data.get())
-            {
-                Ok(sync) => self.apply_sync(&sync),
-                Err(e) => {
-                    tracing::warn!("unreadable sync_complete: {e}");
-                    Vec::new()
-                }
-            },
+            BackendEvent::SyncComplete(sync) => self.apply_sync(sync),
             _ => Vec::new(),
         }
     }
@@ -79,7 +55,6 @@ impl Activity {
         }
         for left in &sync.left_rooms {
             self.rooms.remove(left);
-            self.names.remove(left);
             self.aliases.retain(|_, r| r != left);
             self.dms.retain(|_, r| r != left);
         }
@@ -90,9 +65,6 @@ impl Activity {
                     room_id.clone(),
                     (meta.unread_notifications, meta.unread_highlights),
                 );
-                let name = meta.name.clone().filter(|n| !n.is_empty());
-                self.names
-                    .insert(room_id.clone(), name.unwrap_or_else(|| room_id.clone()));
                 if let Some(alias) = &meta.canonical_alias {
                     self.aliases.insert(alias.clone(), room_id.clone());
                 }
@@ -107,22 +79,16 @@ impl Activity {
         notes
     }
 
+    /// The backend wrote the text (`trellis_core::notification`), the same
+    /// the web UI shows.
     fn notes_for(&self, room_id: &str, room: &SyncRoom) -> Vec<Note> {
-        let title = self
-            .names
-            .get(room_id)
-            .cloned()
-            .unwrap_or_else(|| room_id.to_owned());
         room.notifications
             .iter()
-            .filter_map(|n| {
-                let ev = room.events.iter().find(|e| e.rowid == n.event_rowid)?;
-                Some(Note {
-                    room_id: room_id.to_owned(),
-                    title: title.clone(),
-                    body: format!("{}: {}", sender_name(&ev.sender), preview(ev)),
-                    sound: n.sound,
-                })
+            .map(|n| Note {
+                room_id: room_id.to_owned(),
+                title: n.title.clone(),
+                body: n.body.clone(),
+                sound: n.sound,
             })
             .collect()
     }
@@ -147,51 +113,21 @@ impl Activity {
     }
 }
 
-/// The localpart, which is what a person reads in a user id.
-fn sender_name(user_id: &str) -> &str {
-    user_id
-        .strip_prefix('@')
-        .and_then(|rest| rest.split(':').next())
-        .unwrap_or(user_id)
-}
-
-const PREVIEW_CHARS: usize = 140;
-
-/// The message's plain body (the cleartext for an encrypted one), cut short.
-fn preview(ev: &Event) -> String {
-    #[derive(Deserialize)]
-    struct Body {
-        body: Option<String>,
-        msgtype: Option<String>,
-    }
-    let content = ev.decrypted.as_deref().unwrap_or(&ev.content);
-    let parsed: Option<Body> = serde_json::from_str(content.get()).ok();
-    let text = match parsed {
-        Some(Body {
-            msgtype: Some(t), ..
-        }) if t == "m.image" => "sent an image".to_owned(),
-        Some(Body {
-            msgtype: Some(t), ..
-        }) if t == "m.file" => "sent a file".to_owned(),
-        Some(Body { body: Some(b), .. }) => b,
-        _ if ev.decryption_error.is_some() => "an encrypted message".to_owned(),
-        _ => "a new message".to_owned(),
-    };
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    match text.char_indices().nth(PREVIEW_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use trellis_rpc::events::InitComplete;
 
     use super::*;
 
-    fn sync_line(clear: bool, notify: bool, unread: (i64, i64)) -> String {
-        json!({"command": "sync_complete", "request_id": -5, "data": {
+    fn sync(data: serde_json::Value) -> BackendEvent {
+        BackendEvent::SyncComplete(serde_json::from_value(data).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    const INIT: BackendEvent = BackendEvent::InitComplete(InitComplete {});
+
+    fn room_sync(clear: bool, notify: bool, unread: (i64, i64)) -> BackendEvent {
+        sync(json!({
             "clear_state": clear,
             "rooms": {"!r:x": {
                 "meta": {"room_id": "!r:x", "name": "Team", "name_quality": 3,
@@ -203,25 +139,25 @@ mod tests {
                             "type": "m.room.message", "timestamp": 1,
                             "content": {"msgtype": "m.text", "body": "lunch   at\nnoon?"}}],
                 "notifications": if notify {
-                    json!([{"event_rowid": 7, "sound": true, "highlight": false}])
+                    json!([{"event_rowid": 7, "sound": true, "highlight": false,
+                            "title": "Team", "body": "Alice: lunch at noon?"}])
                 } else { json!([]) },
             }},
-        }})
-        .to_string()
+        }))
     }
 
     #[test]
     fn notifies_only_after_the_initial_payload() {
         let mut a = Activity::default();
-        assert!(a.apply_line(&sync_line(true, true, (1, 0))).is_empty());
-        a.apply_line(r#"{"command":"init_complete","request_id":-6,"data":{}}"#);
-        let notes = a.apply_line(&sync_line(false, true, (2, 1)));
+        assert!(a.apply(&room_sync(true, true, (1, 0))).is_empty());
+        a.apply(&INIT);
+        let notes = a.apply(&room_sync(false, true, (2, 1)));
         assert_eq!(
             notes,
             vec![Note {
                 room_id: "!r:x".into(),
                 title: "Team".into(),
-                body: "alice: lunch at noon?".into(),
+                body: "Alice: lunch at noon?".into(),
                 sound: true,
             }]
         );
@@ -244,14 +180,14 @@ mod tests {
     }
 
     #[test]
-    fn clear_state_and_bad_lines_reset_or_change_nothing() {
+    fn clear_state_resets_and_other_events_change_nothing() {
         let mut a = Activity::default();
-        a.apply_line(&sync_line(false, false, (3, 2)));
-        assert!(a.apply_line("not json").is_empty());
-        assert!(
-            a.apply_line(r#"{"command":"sync_complete","data":{"rooms":5}}"#)
-                .is_empty()
+        a.apply(&room_sync(false, false, (3, 2)));
+        let typing = BackendEvent::Typing(
+            serde_json::from_value(json!({"room_id": "!r:x", "user_ids": ["@alice:x"]}))
+                .unwrap_or_else(|e| panic!("{e}")),
         );
+        assert!(a.apply(&typing).is_empty());
         assert_eq!(
             a.totals(),
             Totals {
@@ -259,21 +195,7 @@ mod tests {
                 highlights: 2
             }
         );
-        a.apply_line(r#"{"command":"sync_complete","data":{"clear_state":true}}"#);
+        a.apply(&sync(json!({"clear_state": true})));
         assert_eq!(a.totals(), Totals::default());
-    }
-
-    #[test]
-    fn previews_are_cut_short() {
-        let long = "word ".repeat(100);
-        let line = sync_line(false, true, (1, 0)).replace("lunch   at\\nnoon?", &long);
-        let mut a = Activity::default();
-        a.apply_line(r#"{"command":"init_complete","data":{}}"#);
-        let notes = a.apply_line(&line);
-        assert_eq!(
-            notes[0].body.chars().count(),
-            "alice: ".len() + PREVIEW_CHARS + 1
-        );
-        assert!(notes[0].body.ends_with('…'));
     }
 }

@@ -1,6 +1,8 @@
 //! Links: `matrix:` URIs and matrix.to links that open a room or a DM here,
 //! and the schemes other links may use to open in the system browser.
 
+use trellis_core::content::Pill;
+
 /// What a Matrix link points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -17,64 +19,19 @@ pub fn is_external(url: &str) -> bool {
         .is_some_and(|(scheme, _)| EXTERNAL_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()))
 }
 
-/// Reads `matrix:r/alias:server`, `matrix:roomid/id:server`, `matrix:u/user:server`
-/// (MSC2312, with optional `/e/…` and `?via=`) and `https://matrix.to/#/…`.
+/// What a `matrix:` URI or a matrix.to link opens: the room (of an event
+/// link too) or the user. Read by the content pipeline's `Pill`, which
+/// parses with ruma, so links open here as they render as pills.
 pub fn parse(link: &str) -> Option<Target> {
-    let link = link.trim();
-    if let Some(rest) = link.strip_prefix("matrix:") {
-        let path = rest.split(['?', '#']).next()?;
-        let mut parts = path.split('/');
-        let (kind, id) = (parts.next()?, decode(parts.next()?)?);
-        return match kind {
-            "r" => valid(Target::Alias(format!("#{id}"))),
-            "roomid" => valid(Target::Room(format!("!{id}"))),
-            "u" => valid(Target::User(format!("@{id}"))),
-            _ => None,
-        };
-    }
-    let fragment = link
-        .strip_prefix("https://matrix.to/#/")
-        .or_else(|| link.strip_prefix("http://matrix.to/#/"))?;
-    let id = decode(fragment.split(['?', '/']).next()?)?;
-    valid(match id.chars().next()? {
-        '!' => Target::Room(id),
-        '#' => Target::Alias(id),
-        '@' => Target::User(id),
-        _ => return None,
+    let pill = Pill::parse(link)?;
+    let id = pill.target().to_owned();
+    Some(match pill {
+        Pill::User(_) => Target::User(id),
+        Pill::RoomAlias(_) => Target::Alias(id),
+        Pill::RoomId(_) => Target::Room(id),
+        Pill::Event { .. } if id.starts_with('#') => Target::Alias(id),
+        Pill::Event { .. } => Target::Room(id),
     })
-}
-
-/// A Matrix id has a sigil, a local part, a colon and a server name — but
-/// the room IDs of v12+ rooms are only a hash — and no characters that
-/// could break out of where it is used.
-fn valid(target: Target) -> Option<Target> {
-    let (Target::Room(id) | Target::Alias(id) | Target::User(id)) = &target;
-    let clean = |s: &str| !s.is_empty() && !s.chars().any(|c| c.is_control() || c.is_whitespace());
-    // Every id here starts with its one-byte sigil.
-    let ok = match (&target, id[1..].split_once(':')) {
-        (_, Some((local, server))) => clean(local) && clean(server),
-        (Target::Room(_), None) => clean(&id[1..]),
-        _ => false,
-    };
-    (ok && id.len() <= 255).then_some(target)
-}
-
-/// Percent-decoding, refusing anything that is not UTF-8.
-pub(crate) fn decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
@@ -93,8 +50,12 @@ mod tests {
                 Target::Room("!abc:example.org".into()),
             ),
             (
-                "matrix:roomid/abc:example.org/e/$ev",
+                "matrix:roomid/abc:example.org/e/ev",
                 Target::Room("!abc:example.org".into()),
+            ),
+            (
+                "matrix:r/team:example.org/e/ev?via=example.org",
+                Target::Alias("#team:example.org".into()),
             ),
             (
                 "matrix:u/alice:example.org",

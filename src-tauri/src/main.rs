@@ -26,7 +26,8 @@ use crate::{bridge::Bridge, shell::Shell};
 const USAGE: &str = "usage: trellis [--profile DIR] [matrix:… | https://matrix.to/#/…]";
 
 fn main() {
-    trellis_core::host::init_logging(env!("CARGO_CRATE_NAME"));
+    let log = std::env::var("TRELLIS_LOG").ok();
+    trellis_core::host::init_logging(env!("CARGO_CRATE_NAME"), log.as_deref());
     let args: Vec<String> = std::env::args().skip(1).collect();
     let profile = match profile_arg(&args) {
         Ok(p) => p,

@@ -59,9 +59,7 @@ pub fn parse(webview_label: &str, method: &str, uri: &str) -> Result<Ask, Refusa
         return Ok(Ask::Preflight);
     }
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let decode = |s: &str| {
-        crate::links::decode(s).ok_or_else(|| (400, format!("bad percent-encoding in {uri}")))
-    };
+    let decode = |s: &str| decode(s).ok_or_else(|| (400, format!("bad percent-encoding in {uri}")));
     let params: Vec<(&str, &str)> = query
         .split('&')
         .filter(|p| !p.is_empty())
@@ -315,6 +313,24 @@ fn response(answer: Answer, cors: Option<String>) -> tauri::http::Result<Respons
             .header(header::CACHE_CONTROL, "private, max-age=86400");
     }
     builder.body(answer.body)
+}
+
+/// Percent-decoding, refusing anything that is not UTF-8.
+fn decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use std::{path::PathBuf, sync::Mutex};
 
 use tauri::{AppHandle, Manager, State};
+use trellis_rpc::events::BackendEvent;
 
 use crate::{
     activity::Activity,
@@ -85,32 +86,28 @@ pub fn open_link(app: AppHandle, url: String) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
-/// Follows the backend on the shell's own connection: the tray's unread
-/// state and desktop notifications.
+/// Follows the backend's events as Rust values (`Backend::follow`, no JSON
+/// in between): the tray's unread state and desktop notifications.
 pub async fn follow_backend(app: AppHandle) {
     let Some(bridge) = app.try_state::<crate::bridge::Bridge>() else {
         return;
     };
-    let (_connection, mut lines) = match bridge.backend.connect().await {
-        Ok(attached) => attached,
+    let mut events = match bridge.backend.follow().await {
+        Ok(events) => events,
         Err(e) => {
             tracing::error!("the shell cannot follow the backend: {e}");
             return;
         }
     };
-    while let Some(line) = lines.recv().await {
+    while let Some(event) = events.recv().await {
         let shell = app.state::<Shell>();
-        let (notes, totals, ready) = {
+        let (notes, totals) = {
             let Ok(mut activity) = shell.activity.lock() else {
                 return;
             };
-            let notes = activity.apply_line(&line);
-            (
-                notes,
-                activity.totals(),
-                line.contains(r#""command":"init_complete""#),
-            )
+            (activity.apply(&event), activity.totals())
         };
+        let ready = matches!(*event, BackendEvent::InitComplete(_));
         tray::show_totals(&app, totals);
         if ready {
             take_pending_link(&app);

@@ -24,6 +24,7 @@ use trellis_rpc::model::LocalContent;
 
 pub use check::check_output;
 pub use compose::{edit_of, markdown_to_content, reply_to};
+pub use pill::Pill;
 pub use render::{MAX_DEPTH, is_output_attribute};
 pub use sanitize::{LINK_SCHEMES, TAGS, media_url};
 

@@ -2,12 +2,14 @@
 //! from the database in chunks (the first clears old state), init_complete;
 //! or, for a websocket resuming, run_id, the events it missed, init_complete.
 
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
-use trellis_rpc::events::{InitComplete, RunData, SyncComplete, SyncRoom, name};
+use trellis_rpc::events::{BackendEvent, InitComplete, RunData, SyncComplete, SyncRoom, name};
 
 use crate::{
     Backend, CoreError,
-    bus::{BusInner, Line, LineSender},
+    bus::{BusInner, Line},
     dispatch::Connection,
     replay::Hold,
     session, store,
@@ -31,9 +33,26 @@ impl Backend {
     pub async fn connect(&self) -> Result<(Connection, mpsc::UnboundedReceiver<Line>), CoreError> {
         let (tx, rx) = mpsc::unbounded_channel();
         let mut bus = self.inner.bus.lock().await;
-        self.send_initial(&mut bus, &tx).await?;
+        self.send_initial(&mut bus, &mut |bus, event| {
+            let _ = tx.send(bus.line(&event));
+        })
+        .await?;
         bus.subscribe(tx.clone());
         Ok((Connection::new(self.clone(), tx), rx))
+    }
+
+    /// Follows the backend's events as values, for a frontend in this
+    /// process that only watches (it sends no requests): the initial
+    /// payload first, as `connect` gives it, then every broadcast event.
+    pub async fn follow(&self) -> Result<mpsc::UnboundedReceiver<Arc<BackendEvent>>, CoreError> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut bus = self.inner.bus.lock().await;
+        self.send_initial(&mut bus, &mut |_, event| {
+            let _ = tx.send(Arc::new(event));
+        })
+        .await?;
+        bus.follow(tx);
+        Ok(rx)
     }
 
     /// Attaches a websocket. With `resume` (the run id and the last event id
@@ -65,7 +84,10 @@ impl Backend {
             let _ = tx.send(bus.envelope(name::SYNC_STATUS, &status));
             let _ = tx.send(bus.envelope(name::INIT_COMPLETE, &InitComplete {}));
         } else {
-            self.send_initial(&mut bus, &tx).await?;
+            self.send_initial(&mut bus, &mut |bus, event| {
+                let _ = tx.send(bus.line(&event));
+            })
+            .await?;
         }
         let hold = Hold::new(inner.bus.replay(), bus.last_id());
         bus.subscribe(tx.clone());
@@ -85,27 +107,32 @@ impl Backend {
         }
     }
 
-    /// The full payload. The caller holds the bus lock until the frontend is
-    /// subscribed, so no sync lands between this snapshot and live events.
-    async fn send_initial(&self, bus: &mut BusInner, tx: &LineSender) -> Result<(), CoreError> {
+    /// The full payload, each event handed to `send`. The caller holds the
+    /// bus lock until the frontend is subscribed, so no sync lands between
+    /// this snapshot and live events.
+    async fn send_initial(
+        &self,
+        bus: &mut BusInner,
+        send: &mut (dyn FnMut(&mut BusInner, BackendEvent) + Send),
+    ) -> Result<(), CoreError> {
         let inner = &self.inner;
-        let send = |line: Line| {
-            let _ = tx.send(line);
-        };
-        send(bus.envelope(name::RUN_ID, &self.run_data()));
+        send(bus, BackendEvent::RunId(self.run_data()));
         let session = inner.session.read().await.clone();
-        send(bus.envelope(name::CLIENT_STATE, &session::client_state(session.as_ref())));
+        send(
+            bus,
+            BackendEvent::ClientState(session::client_state(session.as_ref())),
+        );
         // A request that arrived before this frontend did is still waiting.
         for flow in session.iter().flat_map(|s| s.crypto.flows.active()) {
-            send(bus.envelope(name::VERIFICATION, &flow));
+            send(bus, BackendEvent::Verification(flow));
         }
         // gomuks's frontends show "waiting" until they hear otherwise.
         let status = bus.sync_status().clone();
-        send(bus.envelope(name::SYNC_STATUS, &status));
+        send(bus, BackendEvent::SyncStatus(status));
         for payload in initial_payload(&inner.store, session.as_ref().map(|s| s.user_id())).await? {
-            send(bus.envelope(name::SYNC_COMPLETE, &payload));
+            send(bus, BackendEvent::SyncComplete(payload));
         }
-        send(bus.envelope(name::INIT_COMPLETE, &InitComplete {}));
+        send(bus, BackendEvent::InitComplete(InitComplete {}));
         Ok(())
     }
 }

@@ -1,22 +1,23 @@
 //! What every binary that holds the engine sets up the same way: its log,
 //! and the signals that ask it to stop.
 
-/// Logs to stderr (stdout may carry the RPC). `TRELLIS_LOG` takes a
-/// tracing filter; by default warnings, and information from the engine and
-/// from `crate_name`, the binary's own crate.
+/// Logs to stderr (stdout may carry the RPC). `filter` is a tracing filter
+/// (`TRELLIS_LOG`, read by each binary with its options); by default
+/// warnings, and information from the engine and from `crate_name`, the
+/// binary's own crate.
 ///
 /// matrix-sdk's HTTP client logs every refused request as an ERROR, the
 /// many 404s that only mean "not set up yet" (no key backup, no secret
 /// storage) among them; whoever made a request reports its failure, so that
-/// log stays off unless `TRELLIS_LOG` names it. `Quiet` drops the few
+/// log stays off unless the filter names it. `Quiet` drops the few
 /// matrix-sdk warnings that come with every sync or login and mean nothing
 /// is wrong.
-pub fn init_logging(crate_name: &str) {
+pub fn init_logging(crate_name: &str, filter: Option<&str>) {
     use tracing_subscriber::{
         Layer, filter::FilterExt, layer::SubscriberExt, util::SubscriberInitExt,
     };
     let default = format!("warn,trellis_core=info,{crate_name}=info");
-    let mut filter = std::env::var("TRELLIS_LOG").unwrap_or_else(|_| default.clone());
+    let mut filter = filter.map_or_else(|| default.clone(), str::to_owned);
     if !filter.contains("matrix_sdk::http_client") {
         filter.push_str(",matrix_sdk::http_client=off");
     }

@@ -24,6 +24,7 @@ mod homeserver;
 pub mod host;
 pub mod keys;
 pub mod media;
+mod notification;
 pub mod profile;
 mod push;
 pub mod replay;

@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use trellis_rpc::{
-    events::{SendComplete, name},
+    events::{BackendEvent, SendComplete},
     model::{Event, EventRowId},
 };
 
@@ -167,7 +167,7 @@ async fn send_one(inner: &Arc<Inner>, stop: &CancellationToken, rowid: EventRowI
         Ok(Some(event)) => {
             let error = outcome.err();
             let complete = SendComplete { event, error };
-            inner.bus.emit(name::SEND_COMPLETE, &complete).await;
+            inner.bus.emit(BackendEvent::SendComplete(complete)).await;
         }
         Ok(None) => {}
         Err(e) => match outcome {

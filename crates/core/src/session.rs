@@ -12,7 +12,7 @@ use tokio::task::AbortHandle;
 use tokio_util::sync::CancellationToken;
 use trellis_rpc::{
     commands::{LoginCustomParams, LoginParams},
-    events::{ClientState, SyncStatus, name},
+    events::{BackendEvent, ClientState, SyncStatus},
 };
 
 use crate::{
@@ -210,7 +210,7 @@ pub async fn login(inner: &Arc<Inner>, req: LoginRequest) -> Result<(), CoreErro
     let state = client_state(Some(&session));
     *slot = Some(session);
     drop(slot);
-    inner.bus.emit(name::CLIENT_STATE, &state).await;
+    inner.bus.emit(BackendEvent::ClientState(state)).await;
     Ok(())
 }
 
@@ -334,7 +334,7 @@ async fn refresh_profile(
     }
     inner
         .bus
-        .emit(name::CLIENT_STATE, &client_state(Some(&session)))
+        .emit(BackendEvent::ClientState(client_state(Some(&session))))
         .await;
 }
 
@@ -362,7 +362,7 @@ pub async fn logout(inner: &Arc<Inner>) -> Result<(), CoreError> {
     inner.bus.set_sync_status(SyncStatus::WAITING).await;
     inner
         .bus
-        .emit(name::CLIENT_STATE, &client_state(None))
+        .emit(BackendEvent::ClientState(client_state(None)))
         .await;
     Ok(())
 }

@@ -10,35 +10,50 @@ use crate::model::{
 };
 
 /// The event table, written once: the `name::*` constants the backend emits
-/// under, and (read by the TypeScript generator in
+/// under, `BackendEvent` (an event as Rust values, for a frontend in the
+/// backend's own process) and (read by the TypeScript generator in
 /// `tests/generated_types.rs`) each event's payload type.
 macro_rules! events {
-    ($($(#[$doc:meta])* $konst:ident = $name:literal: $payload:ty,)*) => {
+    ($($(#[$doc:meta])* $variant:ident / $konst:ident = $name:literal: $payload:ty,)*) => {
         /// Event command names.
         pub mod name {
             $($(#[$doc])* pub const $konst: &str = $name;)*
         }
-        // Names every type so the compiler checks it exists; evaluated at
-        // compile time, nothing of it reaches the binary.
-        const _: () = {
-            $(let _: Option<fn($payload)> = None;)*
-        };
+
+        /// A backend event: serialized, it is the envelope's `data`. Made
+        /// once and moved into an `Arc` by the bus, so its size costs one
+        /// move: boxing the large variants would cost an allocation more.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Serialize)]
+        #[serde(untagged)]
+        pub enum BackendEvent {
+            $($(#[$doc])* $variant($payload),)*
+        }
+
+        impl BackendEvent {
+            /// The envelope's `command`.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => name::$konst,)*
+                }
+            }
+        }
     };
 }
 
 events! {
-    SYNC_COMPLETE = "sync_complete": SyncComplete,
-    SYNC_STATUS = "sync_status": SyncStatus,
-    EVENTS_DECRYPTED = "events_decrypted": EventsDecrypted,
-    TYPING = "typing": Typing,
-    SEND_COMPLETE = "send_complete": SendComplete,
-    CLIENT_STATE = "client_state": ClientState,
-    INIT_COMPLETE = "init_complete": InitComplete,
-    RUN_ID = "run_id": RunData,
+    SyncComplete / SYNC_COMPLETE = "sync_complete": SyncComplete,
+    SyncStatus / SYNC_STATUS = "sync_status": SyncStatus,
+    EventsDecrypted / EVENTS_DECRYPTED = "events_decrypted": EventsDecrypted,
+    Typing / TYPING = "typing": Typing,
+    SendComplete / SEND_COMPLETE = "send_complete": SendComplete,
+    ClientState / CLIENT_STATE = "client_state": ClientState,
+    InitComplete / INIT_COMPLETE = "init_complete": InitComplete,
+    RunId / RUN_ID = "run_id": RunData,
     /// Trellis: a verification flow's whole state, at every change.
-    VERIFICATION = "verification": VerificationInfo,
+    Verification / VERIFICATION = "verification": VerificationInfo,
     /// Websocket only: a short-lived token for media fetches without the cookie.
-    IMAGE_AUTH_TOKEN = "image_auth_token": String,
+    ImageAuthToken / IMAGE_AUTH_TOKEN = "image_auth_token": String,
 }
 
 /// `sync_complete`. Every field the spec lists is always sent, empty or
@@ -104,6 +119,11 @@ pub struct SyncNotification {
     pub event_rowid: EventRowId,
     pub sound: bool,
     pub highlight: bool,
+    /// Trellis: the notification's title (the room's name), made by the
+    /// backend so every frontend shows the same.
+    pub title: String,
+    /// Trellis: its body ("Alice: the message", display names, cut short).
+    pub body: String,
 }
 
 /// `sync_status.type`.

@@ -669,6 +669,13 @@ export interface SyncNotification {
   event_rowid: EventRowId;
   sound: boolean;
   highlight: boolean;
+  /**
+   * Trellis: the notification's title (the room's name), made by the
+   * backend so every frontend shows the same.
+   */
+  title: string;
+  /** Trellis: its body ("Alice: the message", display names, cut short). */
+  body: string;
 }
 
 /** `sync_status.type`. */

@@ -17,7 +17,7 @@ use matrix_sdk::{
 };
 use tokio_util::sync::CancellationToken;
 use trellis_rpc::{
-    events::{EventsDecrypted, SyncComplete, SyncNotification, SyncRoom, name},
+    events::{BackendEvent, EventsDecrypted, SyncComplete, SyncRoom},
     model::unread_type,
 };
 
@@ -147,16 +147,12 @@ async fn store_and_announce(
     let mut tx = inner.store.begin_write().await?;
     let before = store::room::get(&mut *tx, room_id).await?;
     let mut rowids = Vec::new();
-    let mut notifications = Vec::new();
+    let mut notifying = Vec::new();
     for (rowid, e) in &decrypted {
         if store::undecrypted::set_decrypted(&mut tx, *rowid, e).await? {
             rowids.push(*rowid);
             if e.unread_type & unread_type::NOTIFY != 0 {
-                notifications.push(SyncNotification {
-                    event_rowid: *rowid,
-                    sound: e.unread_type & unread_type::SOUND != 0,
-                    highlight: e.unread_type & unread_type::HIGHLIGHT != 0,
-                });
+                notifying.push((*rowid, e.unread_type));
             }
         }
     }
@@ -167,6 +163,8 @@ async fn store_and_announce(
         .collect();
     let meta = store::room::refresh_activity(&mut tx, room_id, own_user_id, 0).await?;
     let events = store::event::by_rowids_and_ids(&mut *tx, &rowids, &targets, &[]).await?;
+    let notifications =
+        crate::notification::describe(&mut tx, room_id, meta.as_ref(), &events, &notifying).await?;
     tx.commit().await?;
     if rowids.is_empty() {
         return Ok(());
@@ -191,14 +189,14 @@ async fn store_and_announce(
             rooms,
             ..Default::default()
         };
-        inner.bus.emit(name::SYNC_COMPLETE, &sync).await;
+        inner.bus.emit(BackendEvent::SyncComplete(sync)).await;
     }
     let payload = EventsDecrypted {
         room_id: room_id.to_owned(),
         preview_event_rowid: preview,
         events,
     };
-    inner.bus.emit(name::EVENTS_DECRYPTED, &payload).await;
+    inner.bus.emit(BackendEvent::EventsDecrypted(payload)).await;
     Ok(())
 }
 

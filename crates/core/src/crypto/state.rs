@@ -9,7 +9,7 @@ use std::{
 use futures_util::{Stream, StreamExt, stream};
 use matrix_sdk::Client;
 use tokio_util::sync::CancellationToken;
-use trellis_rpc::events::{VerificationState, name};
+use trellis_rpc::events::{BackendEvent, VerificationState};
 
 use crate::{Inner, session::Session};
 
@@ -81,7 +81,10 @@ pub(crate) async fn publish(inner: &Inner, session: &Arc<Session>, state: Verifi
     };
     if changed {
         let client_state = crate::session::client_state(Some(session));
-        inner.bus.emit(name::CLIENT_STATE, &client_state).await;
+        inner
+            .bus
+            .emit(BackendEvent::ClientState(client_state))
+            .await;
     }
 }
 

@@ -28,7 +28,7 @@ use trellis_rpc::{
         QrCode, SasEmoji, VerificationCancel, VerificationFlowParams, VerificationInfo,
         VerificationPhase,
     },
-    events::name,
+    events::BackendEvent,
 };
 
 use crate::{CoreError, Inner, session::Session};
@@ -191,7 +191,10 @@ async fn step_changes(verification: &Verification) -> BoxStream<'static, ()> {
 
 async fn announce(inner: &Inner, session: &Session, info: &VerificationInfo) {
     if session.crypto.flows.record(info) {
-        inner.bus.emit(name::VERIFICATION, info).await;
+        inner
+            .bus
+            .emit(BackendEvent::Verification(info.clone()))
+            .await;
     }
 }
 

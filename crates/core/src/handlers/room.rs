@@ -27,7 +27,7 @@ use trellis_rpc::{
         CreateRoomResponse, JoinRoomParams, JoinRoomResponse, LeaveRoomParams, MarkReadParams,
         MuteRoomParams, SetMembershipParams, SetTypingParams,
     },
-    events::{SyncComplete, SyncRoom, name},
+    events::{BackendEvent, SyncComplete, SyncRoom},
     model::Receipt,
 };
 
@@ -237,7 +237,7 @@ pub async fn mark_read(backend: &Backend, p: MarkReadParams) -> Result<Value, Co
     sync_room.receipts.insert(p.event_id, vec![receipt]);
     let mut payload = SyncComplete::default();
     payload.rooms.insert(p.room_id, sync_room);
-    inner.bus.emit(name::SYNC_COMPLETE, &payload).await;
+    inner.bus.emit(BackendEvent::SyncComplete(payload)).await;
     Ok(Value::Bool(true))
 }
 

@@ -43,7 +43,7 @@ struct Member {
     avatar_url: Option<String>,
 }
 
-fn text_field(content: Option<&str>, field: &str) -> Option<String> {
+pub(crate) fn text_field(content: Option<&str>, field: &str) -> Option<String> {
     let v: Value = serde_json::from_str(content?).ok()?;
     v.get(field)?
         .as_str()

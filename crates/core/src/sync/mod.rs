@@ -25,7 +25,7 @@ use matrix_sdk::{
 };
 use tokio_util::sync::CancellationToken;
 use trellis_rpc::{
-    events::{SyncStatus, SyncStatusType, name},
+    events::{BackendEvent, SyncStatus, SyncStatusType},
     model::LazyLoadSummary,
 };
 
@@ -222,10 +222,13 @@ async fn handle_response(
     };
     let processed = process::process(&inner.store, user_id, batch).await?;
     if !processed.sync.is_empty() {
-        inner.bus.emit(name::SYNC_COMPLETE, &processed.sync).await;
+        inner
+            .bus
+            .emit(BackendEvent::SyncComplete(processed.sync))
+            .await;
     }
-    for typing in &processed.typing {
-        inner.bus.emit(name::TYPING, typing).await;
+    for typing in processed.typing {
+        inner.bus.emit(BackendEvent::Typing(typing)).await;
     }
     Ok(())
 }

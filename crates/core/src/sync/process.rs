@@ -14,7 +14,7 @@ use matrix_sdk::{
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use trellis_rpc::{
-    events::{SyncComplete, SyncNotification, SyncRoom, Typing},
+    events::{SyncComplete, SyncRoom, Typing},
     model::{
         AccountData, EventRowId, InvitedRoom, LazyLoadSummary, Receipt, TimelineRowTuple,
         unread_type,
@@ -216,6 +216,7 @@ async fn process_joined(
     let rowids: Vec<EventRowId> = placed.iter().map(|(rowid, _)| *rowid).collect();
     let first_new_row = timeline::append_many(tx, room_id, &rowids).await?;
     let mut targets = Vec::new();
+    let mut notifying = Vec::new();
     for (ev, &(rowid, is_new)) in events.iter().zip(&placed) {
         if timeline_sets_state && ev.state_key.is_some() {
             apply_state(tx, ctx, ev, rowid, &mut out, &mut current, spaces_changed).await?;
@@ -224,11 +225,7 @@ async fn process_joined(
             targets.push(target);
         }
         if is_new && ev.unread_type & unread_type::NOTIFY != 0 {
-            out.notifications.push(SyncNotification {
-                event_rowid: rowid,
-                sound: ev.unread_type & unread_type::SOUND != 0,
-                highlight: ev.unread_type & unread_type::HIGHLIGHT != 0,
-            });
+            notifying.push((rowid, ev.unread_type));
         }
         latest_ts = latest_ts.max(ev.timestamp);
     }
@@ -281,6 +278,9 @@ async fn process_joined(
     out.meta = meta;
     dedup_keep_order(&mut touched);
     out.events = resend(tx, &touched, &targets, known).await?;
+    out.notifications =
+        crate::notification::describe(tx, room_id, out.meta.as_ref(), &out.events, &notifying)
+            .await?;
     if let Some(first) = first_new_row {
         out.timeline = out
             .events

@@ -54,13 +54,18 @@ pub fn read(item: &ItemMacro) -> Option<Result<Table, String>> {
     }))
 }
 
-/// `#[doc] CONST = "name": Params => Result,` or `#[doc] CONST = "name": Payload,`.
+/// `#[doc] CONST = "name": Params => Result,` or
+/// `#[doc] Variant / CONST = "name": Payload,`.
 fn entry(input: ParseStream, with_params: bool) -> syn::Result<Entry> {
     let docs = input.call(Attribute::parse_outer)?;
     if let Some(other) = docs.iter().find(|a| !a.path().is_ident("doc")) {
         return Err(syn::Error::new_spanned(other, "only doc comments go here"));
     }
     input.parse::<Ident>()?;
+    if !with_params {
+        input.parse::<Token![/]>()?;
+        input.parse::<Ident>()?;
+    }
     input.parse::<Token![=]>()?;
     let name = input.parse::<LitStr>()?.value();
     input.parse::<Token![:]>()?;

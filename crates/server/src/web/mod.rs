@@ -10,7 +10,7 @@ mod origin;
 mod socket;
 mod ui;
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use axum::{
@@ -23,11 +23,7 @@ use axum::{
 };
 use trellis_core::Backend;
 
-pub struct Options {
-    pub listen: SocketAddr,
-    pub username: Option<String>,
-    pub ui_dir: Option<PathBuf>,
-}
+use crate::options::WebOptions;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -37,14 +33,23 @@ pub struct AppState {
 }
 
 /// Serves until the process is told to stop (Ctrl-C or SIGTERM).
-pub async fn serve(backend: &Backend, options: Options) -> anyhow::Result<()> {
-    let password = std::env::var("TRELLIS_WEB_PASSWORD").ok();
-    let auth =
-        auth::Auth::load_or_create(backend.profile_dir(), options.username.as_deref(), password)?;
+pub async fn serve(
+    backend: &Backend,
+    listen: SocketAddr,
+    options: WebOptions,
+) -> anyhow::Result<()> {
+    let auth = auth::Auth::load_or_create(
+        backend.profile_dir(),
+        options.web_username.as_deref(),
+        options.web_password,
+    )?;
     let state = AppState {
         backend: backend.clone(),
         auth: Arc::new(auth),
-        timing: socket::Timing::from_env(),
+        timing: socket::Timing {
+            idle: options.web_idle_timeout_ms,
+            image_token_every: options.web_image_token_interval_ms,
+        },
     };
     let api = Router::new()
         .route("/auth", post(auth::login))
@@ -68,9 +73,9 @@ pub async fn serve(backend: &Backend, options: Options) -> anyhow::Result<()> {
     let (frontend, etag) = ui::router(&ui::resolve(options.ui_dir));
     backend.set_frontend_etag(etag);
     let app = Router::new().nest("/_gomuks", api).merge(frontend);
-    let listener = tokio::net::TcpListener::bind(options.listen)
+    let listener = tokio::net::TcpListener::bind(listen)
         .await
-        .with_context(|| format!("cannot listen on {}", options.listen))?;
+        .with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     axum::serve(
         listener,

@@ -29,29 +29,14 @@ const MAX_FRAME: usize = 16 << 20;
 /// The most text one compressed frame carries when lines are batched.
 const MAX_BATCH: usize = 1 << 20;
 
-/// Timings the protocol fixes, shortened by tests through the environment.
+/// Timings the protocol fixes (60 s idle, a token every 30 min), which
+/// tests shorten (see `options`).
 #[derive(Clone, Copy)]
 pub struct Timing {
-    /// A client that sends nothing for this long is closed (spec: 60 s).
+    /// A client that sends nothing for this long is closed.
     pub idle: Duration,
-    /// How often a fresh `image_auth_token` is sent (spec: 30 min).
+    /// How often a fresh `image_auth_token` is sent.
     pub image_token_every: Duration,
-}
-
-impl Timing {
-    pub fn from_env() -> Self {
-        let ms = |var: &str, default: u64| {
-            std::env::var(var)
-                .ok()
-                .and_then(|v| v.parse::<u64>().ok())
-                .filter(|v| *v > 0)
-                .map_or(Duration::from_secs(default), Duration::from_millis)
-        };
-        Self {
-            idle: ms("TRELLIS_WEB_IDLE_TIMEOUT_MS", 60),
-            image_token_every: ms("TRELLIS_WEB_IMAGE_TOKEN_INTERVAL_MS", 30 * 60),
-        }
-    }
 }
 
 /// What the query string asks for. Unreadable values are ignored, as if

@@ -38,11 +38,10 @@ const GOMUKS_CSP: &str = "default-src 'self'; img-src 'self' data: blob:; media-
 const TRELLIS_MARK: &str = r#"<meta name="application-name" content="Trellis""#;
 const ETAG_PLACEHOLDER: &str = "<!-- etag placeholder -->";
 
-/// `--ui-dir`, else `$TRELLIS_UI_DIR`, else `ui/dist` of the source tree
+/// `--ui-dir` (or `$TRELLIS_UI_DIR`), else `ui/dist` of the source tree
 /// this binary was built from.
 pub fn resolve(flag: Option<PathBuf>) -> PathBuf {
-    flag.or_else(|| std::env::var_os("TRELLIS_UI_DIR").map(PathBuf::from))
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist"))
+    flag.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist"))
 }
 
 /// The frontend's `index.html`, read once at start, and its ETag.
