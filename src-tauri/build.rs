@@ -10,7 +10,13 @@ fn main() {
         "open_link",
         "close_window",
     ]);
-    let attributes = tauri_build::Attributes::new().app_manifest(manifest);
+    // The package is the repository root (beside tauri.conf.json), so the
+    // capabilities are found under src-tauri/ rather than tauri's default
+    // ./capabilities; with a custom path, watching them is up to us.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(manifest);
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");
     }

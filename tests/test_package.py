@@ -20,7 +20,7 @@ import pytest
 from conftest import RUN_ARTIFACTS
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = ROOT / "src-tauri"
+CONFIG_DIR = ROOT  # where tauri.conf.json is; the paths in it are relative to it
 CONFIG = json.loads((CONFIG_DIR / "tauri.conf.json").read_text())
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or Path.home() / ".cache/trellis/target")
 BINARY = CONFIG["mainBinaryName"]
