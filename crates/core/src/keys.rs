@@ -97,7 +97,13 @@ async fn write_private(path: &PathBuf, bytes: &[u8]) -> Result<(), CoreError> {
         .open(path)
         .await
         .map_err(|e| CoreError::Internal(format!("cannot write {}: {e}", path.display())))?;
-    tokio::io::AsyncWriteExt::write_all(&mut file, bytes)
+    // tokio's File writes on a blocking thread: write_all may return before
+    // the bytes are in the file, and matrix-sdk reads it right after.
+    let written = async {
+        tokio::io::AsyncWriteExt::write_all(&mut file, bytes).await?;
+        tokio::io::AsyncWriteExt::flush(&mut file).await
+    };
+    written
         .await
         .map_err(|e| CoreError::Internal(format!("cannot write {}: {e}", path.display())))
 }
